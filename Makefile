@@ -1,0 +1,61 @@
+# SPOC Network Portal. `make run` sets up and serves a demo portal; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install migrate demo index serve test test-python test-browser browser-deps lint check clean
+
+run: install migrate demo index serve
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: install
+	$(PY) manage.py seed_demo
+
+index: install
+	$(PY) manage.py update_index
+
+serve: install
+	@$(PY) manage.py seed_demo | sed -n '/Demo logins/,$$p'
+	@echo ""
+	@echo "Portal: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Background worker and web server running; stop both with Ctrl+C."
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --no-reload --queue-name '*' & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's chromium for the browser tests and axe-core from npm; installed when missing.
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+
+test: install browser-deps
+	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	DJANGO_SECRET_KEY=check-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
+	DJANGO_ALLOWED_HOSTS=portal.example.eu \
+	$(PY) manage.py check --deploy --fail-level WARNING --settings=portal.settings.production
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,57 @@
+"""The home dashboard's panel registry. Apps register panels in their AppConfig.ready() or
+wagtail_hooks module:
+
+    @register_panel
+    class MyPanel(DashboardPanel):
+        name = "my-panel"
+        title = "My things"
+        template_name = "myapp/panels/my_panel.html"
+        order = 50
+
+        def is_visible(self, request): ...
+        def get_context(self, request): ...
+"""
+
+_registry = []
+
+
+class DashboardPanel:
+    name = ""
+    title = ""
+    template_name = ""
+    order = 100
+
+    def is_visible(self, request):
+        return True
+
+    def get_context(self, request):
+        return {}
+
+
+def register_panel(panel_class):
+    if any(existing.name == panel_class.name for existing in _registry):
+        raise ValueError(f"A dashboard panel named {panel_class.name!r} is already registered.")
+    _registry.append(panel_class)
+    _registry.sort(key=lambda cls: (cls.order, cls.name))
+    return panel_class
+
+
+def registered_panels():
+    return list(_registry)
+
+
+def panels_for(request):
+    """The panels this user sees, each with its rendered context."""
+    result = []
+    for panel_class in _registry:
+        panel = panel_class()
+        if panel.is_visible(request):
+            result.append(
+                {
+                    "name": panel.name,
+                    "title": panel.title,
+                    "template_name": panel.template_name,
+                    "context": panel.get_context(request),
+                }
+            )
+    return result

@@ -1,0 +1,20 @@
+from .pages import HomePage, UpdateDocument, UpdateIndexPage, UpdateNotification, UpdatePage
+from .reference import Country, Organisation, OrganisationKind, PresidencyTerm
+from .users import AccessToken, Invitation, Role, RoleGroup, User
+
+__all__ = [
+    "AccessToken",
+    "Country",
+    "HomePage",
+    "Invitation",
+    "Organisation",
+    "OrganisationKind",
+    "PresidencyTerm",
+    "Role",
+    "RoleGroup",
+    "UpdateDocument",
+    "UpdateIndexPage",
+    "UpdateNotification",
+    "UpdatePage",
+    "User",
+]

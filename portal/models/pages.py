@@ -1,0 +1,109 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The site root: each user's dashboard, assembled from the panel registry."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.dashboard import panels_for
+        from portal.reference import presidency_on
+
+        context = super().get_context(request, *args, **kwargs)
+        context["panels"] = panels_for(request)
+        context["presidency"] = presidency_on()
+        return context
+
+
+class UpdateIndexPage(Page):
+    """Presidency updates: the Presidency informing the network, and the network informing the
+    DAPIX/IXIM working party."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.UpdatePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from portal.selectors import update_list
+
+        context = super().get_context(request, *args, **kwargs)
+        audience = request.GET.get("audience", "")
+        if audience not in dict(UpdatePage.Audience.choices):
+            audience = ""
+        paginator = Paginator(update_list(audience=audience or None), 20)
+        context["updates"] = paginator.get_page(request.GET.get("page"))
+        context["audience"] = audience
+        context["audiences"] = UpdatePage.Audience.choices
+        return context
+
+
+class UpdatePage(Page):
+    class Audience(models.TextChoices):
+        NETWORK = "network", "The network"
+        DAPIX = "dapix", "DAPIX/IXIM working party"
+
+    date = models.DateField("Date of the update")
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.NETWORK)
+    summary = models.TextField(max_length=500, help_text="One paragraph shown in lists and feeds.")
+    body = RichTextField(
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("audience"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("documents", label="Attached documents"),
+    ]
+    parent_page_types = ["portal.UpdateIndexPage"]
+    subpage_types = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("audience"),
+    ]
+
+    class Meta:
+        verbose_name = "Presidency update"
+
+
+class UpdateDocument(Orderable):
+    page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("document")]
+
+    def __str__(self):
+        return str(self.document)
+
+
+class UpdateNotification(models.Model):
+    """Records that members were emailed about a published update, so republishing an edited
+    update does not email everyone again."""
+
+    page = models.OneToOneField(UpdatePage, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Notification for {self.page_id}"

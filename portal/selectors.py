@@ -1,0 +1,74 @@
+"""Reads, already scoped to what the asking user may see."""
+
+import hashlib
+
+from django.utils import timezone
+from wagtail.models import APIToken
+
+from portal import permissions
+from portal.models import Invitation, Organisation, UpdatePage, User
+
+
+def hash_invitation_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_open_by_token(token):
+    """The invitation behind a link if it can still be used, else None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("organisation__country")
+        .filter(
+            token_hash=hash_invitation_token(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def people_manageable_by(actor):
+    """Users the actor may manage: everyone for administrators, their own country for heads."""
+    qs = User.objects.select_related("organisation__country").prefetch_related(
+        "groups__portal_role"
+    )
+    if permissions.is_admin(actor):
+        return qs
+    if permissions.can_manage_people(actor):
+        return qs.filter(organisation__country=actor.country, is_superuser=False)
+    return qs.none()
+
+
+def invitations_visible_to(actor):
+    qs = Invitation.objects.select_related("organisation", "invited_by")
+    if permissions.is_admin(actor):
+        return qs
+    if permissions.can_manage_people(actor):
+        return qs.filter(organisation__country=actor.country)
+    return qs.none()
+
+
+def organisations_for_invitation(actor):
+    if permissions.is_admin(actor):
+        return Organisation.objects.select_related("country")
+    if permissions.can_manage_people(actor):
+        return Organisation.objects.filter(country=actor.country)
+    return Organisation.objects.none()
+
+
+def update_list(*, audience=None, limit=None):
+    """Published Presidency updates, newest first. Updates are network-wide: every logged-in
+    user may read them."""
+    qs = UpdatePage.objects.live().order_by("-date", "-first_published_at")
+    if audience:
+        qs = qs.filter(audience=audience)
+    if limit:
+        qs = qs[:limit]
+    return qs
+
+
+def api_tokens_of(user):
+    """The user's own API tokens that still work."""
+    return APIToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created")

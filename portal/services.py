@@ -1,0 +1,164 @@
+"""Writes: keyword-only, one transaction each, permission checks inside."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import APIToken
+
+from portal import permissions
+from portal.models import Invitation, Role, RoleGroup, UpdateNotification, User
+from portal.selectors import hash_invitation_token
+
+
+def _check_roles(actor, roles):
+    roles = set(roles)
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ValidationError(f"Unknown role: {', '.join(sorted(unknown))}.")
+    if not roles <= permissions.assignable_roles(actor):
+        raise PermissionDenied("You may not give these roles.")
+    return sorted(roles)
+
+
+@transaction.atomic
+def invitation_create(*, actor, email, organisation, roles):
+    """Invite a person by email. Returns (invitation, secret token for the link). A new
+    invitation to the same address replaces an open one."""
+    if not permissions.can_manage_organisation(actor, organisation):
+        raise PermissionDenied("You may not invite people to this organisation.")
+    roles = _check_roles(actor, roles)
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError("A user with this email address already exists.")
+    now = timezone.now()
+    Invitation.objects.select_for_update().filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        roles=roles,
+        token_hash=hash_invitation_token(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.PORTAL_INVITATION_DAYS),
+    )
+    from portal.tasks import send_invitation_email
+
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, token=token)
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation):
+    if not permissions.can_manage_organisation(actor, invitation.organisation):
+        raise PermissionDenied("You may not revoke this invitation.")
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError("This invitation is no longer open.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user):
+    """Bind a newly signed-up user to the invitation: organisation and roles. The row is
+    locked so one link makes one account."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise ValidationError("This invitation has already been used or has expired.")
+    user.organisation = invitation.organisation
+    user.save(update_fields=["organisation"])
+    _apply_roles(user, invitation.roles)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def _apply_roles(user, roles):
+    roles = set(roles)
+    groups = RoleGroup.objects.filter(role__in=roles - {Role.ADMIN}).values_list(
+        "group_id", flat=True
+    )
+    managed = RoleGroup.objects.values_list("group_id", flat=True)
+    user.groups.remove(*managed)
+    user.groups.add(*groups)
+    if user.is_superuser != (Role.ADMIN in roles):
+        user.is_superuser = Role.ADMIN in roles
+        user.save(update_fields=["is_superuser"])
+    user.__dict__.pop("_role_codes", None)
+
+
+@transaction.atomic
+def user_set_roles(*, actor, user, roles):
+    if not permissions.can_manage_user(actor, user):
+        raise PermissionDenied("You may not manage this user.")
+    new_roles = set(_check_roles(actor, roles))
+    # A head may only change the roles they may give; others the user holds stay as they are.
+    kept = set(user.role_codes) - permissions.assignable_roles(actor)
+    _apply_roles(user, new_roles | kept)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user):
+    """Disable an account and end every session it has."""
+    if not permissions.can_manage_user(actor, user):
+        raise PermissionDenied("You may not manage this user.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user):
+    if not permissions.can_manage_user(actor, user):
+        raise PermissionDenied("You may not manage this user.")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_sessions_end(*, user):
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+@transaction.atomic
+def user_update_preferences(*, user, notify_updates):
+    user.notify_updates = bool(notify_updates)
+    user.save(update_fields=["notify_updates"])
+    return user
+
+
+@transaction.atomic
+def update_notification_queue(*, page):
+    """Queue the members' email for a newly published update, once per update."""
+    notification, created = UpdateNotification.objects.get_or_create(
+        page_id=page.pk, defaults={"queued_at": timezone.now()}
+    )
+    if created:
+        from portal.tasks import send_update_notification
+
+        transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page.pk))
+    return notification
+
+
+@transaction.atomic
+def api_token_create(*, user, name):
+    """A new API token for the user; the plaintext is returned once and never stored."""
+    return APIToken.create_token(user=user, name=name)
+
+
+@transaction.atomic
+def api_token_revoke(*, token):
+    token.revoke()

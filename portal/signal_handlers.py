@@ -1,0 +1,14 @@
+"""Only hand-offs live here: Wagtail signals page publication from the admin, workflows and
+the scheduled publisher alike, so the email is queued from the signal and sent by a task."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from portal.models import UpdatePage
+
+
+@receiver(page_published, sender=UpdatePage)
+def queue_update_email(sender, instance, **kwargs):
+    from portal.services import update_notification_queue
+
+    update_notification_queue(page=instance)

@@ -1,0 +1,63 @@
+"""Background work (django-tasks): emails never go out inside a web request."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from portal.models import Invitation, UpdateNotification, UpdatePage, User
+
+
+def absolute_url(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def send_invitation_email(*, invitation_id, token):
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
+    )
+    context = {
+        "invitation": invitation,
+        "link": absolute_url(reverse("portal:invitation_accept", args=[token])),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[SPOC Network] You are invited to the {settings.WAGTAIL_SITE_NAME}",
+        body=render_to_string("portal/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.send()
+
+
+@task()
+def send_update_notification(*, page_id):
+    page = UpdatePage.objects.live().filter(pk=page_id).first()
+    notification = UpdateNotification.objects.get(page_id=page_id)
+    if page is None or notification.sent_at:
+        return 0
+    recipients = list(
+        User.objects.filter(is_active=True, notify_updates=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    context = {
+        "page": page,
+        "link": absolute_url(page.get_url() or "/"),
+        "preferences": absolute_url(reverse("portal:account_preferences")),
+    }
+    subject = f"[SPOC Network] {page.title}"
+    body = render_to_string("portal/email/update_published.txt", context)
+    # One message per recipient: members' addresses are not shown to each other.
+    with get_connection() as connection:
+        messages = [
+            EmailMultiAlternatives(subject=subject, body=body, to=[address], connection=connection)
+            for address in recipients
+        ]
+        connection.send_messages(messages)
+    notification.sent_at = timezone.now()
+    notification.recipient_count = len(recipients)
+    notification.save(update_fields=["sent_at", "recipient_count"])
+    return len(recipients)

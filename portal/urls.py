@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views
+from portal.api import api_urls
+from portal.feeds import UpdatesAtomFeed
+
+
+class AllauthLoginRedirect(RedirectView):
+    """Wagtail always registers its own password-only login; send it to allauth's (with MFA),
+    keeping the `next` parameter."""
+
+    url = reverse_lazy("account_login")
+    query_string = True
+
+
+portal_patterns = [
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("people/", views.people_list, name="people_list"),
+    path("people/invite/", views.people_invite, name="people_invite"),
+    path("people/<int:user_id>/", views.people_edit, name="people_edit"),
+    path("people/<int:user_id>/active/", views.people_set_active, name="people_set_active"),
+    path(
+        "people/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("account/preferences/", views.account_preferences, name="account_preferences"),
+    path("account/feed-token/reset/", views.feed_token_reset, name="feed_token_reset"),
+    path("account/api-tokens/", views.api_token_create, name="api_token_create"),
+    path(
+        "account/api-tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("feeds/updates/<str:token>/", UpdatesAtomFeed(), name="updates_feed"),
+]
+
+urlpatterns = [
+    path("admin/login/", login_not_required(AllauthLoginRedirect.as_view())),
+    path(
+        "admin/logout/",
+        RedirectView.as_view(url=reverse_lazy("account_logout"), query_string=True),
+    ),
+    path(
+        "admin/password_reset/",
+        login_not_required(RedirectView.as_view(url=reverse_lazy("account_reset_password"))),
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api_urls()),
+    path("", include((portal_patterns, "portal"))),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    # Images only: documents are always served through Wagtail's permission-checked view.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}original_images/",
+        document_root=settings.MEDIA_ROOT / "original_images",
+    )
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,164 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from portal import permissions, selectors, services
+from portal.adapters import INVITATION_SESSION_KEY
+from portal.forms import InvitationForm, PreferencesForm, UserRolesForm
+from portal.models import AccessToken
+from portal.tokens import access_token_for, access_token_reset
+
+
+@login_not_required
+def invitation_accept(request, token):
+    """The link in an invitation email: remember it in the session and open the sign-up
+    form (which allauth keeps closed to anyone without a valid invitation)."""
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in; log out to accept an invitation.")
+        return redirect("/")
+    invitation = selectors.invitation_open_by_token(token)
+    if invitation is None:
+        return render(request, "portal/invitation_invalid.html", status=410)
+    request.session[INVITATION_SESSION_KEY] = token
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
+
+
+def _require_people_manager(request):
+    if not permissions.can_manage_people(request.user):
+        raise PermissionDenied
+
+
+def people_list(request):
+    _require_people_manager(request)
+    people = selectors.people_manageable_by(request.user).order_by("last_name", "email")
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    invitations = selectors.invitations_visible_to(request.user).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    )[:50]
+    return render(
+        request,
+        "portal/people/list.html",
+        {"people": page, "invitations": invitations},
+    )
+
+
+def people_invite(request):
+    _require_people_manager(request)
+    form = InvitationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                roles=form.cleaned_data["roles"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("portal:people_list")
+    return render(request, "portal/people/invite.html", {"form": form})
+
+
+def people_edit(request, user_id):
+    _require_people_manager(request)
+    person = get_object_or_404(selectors.people_manageable_by(request.user), pk=user_id)
+    if not permissions.can_manage_user(request.user, person):
+        raise Http404
+    form = UserRolesForm(
+        request.POST or None,
+        actor=request.user,
+        initial={"roles": sorted(person.role_codes)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_set_roles(actor=request.user, user=person, roles=form.cleaned_data["roles"])
+        messages.success(request, f"Roles of {person} saved.")
+        return redirect("portal:people_list")
+    return render(request, "portal/people/edit.html", {"form": form, "person": person})
+
+
+@require_POST
+def people_set_active(request, user_id):
+    _require_people_manager(request)
+    person = get_object_or_404(selectors.people_manageable_by(request.user), pk=user_id)
+    if not permissions.can_manage_user(request.user, person):
+        raise Http404
+    if request.POST.get("active") == "1":
+        services.user_reactivate(actor=request.user, user=person)
+        messages.success(request, f"{person} can log in again.")
+    else:
+        services.user_deactivate(actor=request.user, user=person)
+        messages.success(request, f"{person} is disabled and logged out everywhere.")
+    return redirect("portal:people_list")
+
+
+@require_POST
+def invitation_revoke(request, invitation_id):
+    _require_people_manager(request)
+    invitation = get_object_or_404(selectors.invitations_visible_to(request.user), pk=invitation_id)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("portal:people_list")
+
+
+def account_preferences(request):
+    form = PreferencesForm(
+        request.POST or None, initial={"notify_updates": request.user.notify_updates}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_update_preferences(
+            user=request.user, notify_updates=form.cleaned_data["notify_updates"]
+        )
+        messages.success(request, "Preferences saved.")
+        return redirect("portal:account_preferences")
+    feed_token = access_token_for(user=request.user, purpose=AccessToken.Purpose.FEED)
+    return render(
+        request,
+        "portal/account/preferences.html",
+        {
+            "form": form,
+            "feed_url": request.build_absolute_uri(
+                reverse("portal:updates_feed", args=[feed_token])
+            ),
+            "api_tokens": selectors.api_tokens_of(request.user),
+            # The plaintext of a new API token is shown once, right after creation.
+            "new_api_token": request.session.pop("new_api_token", None),
+        },
+    )
+
+
+@require_POST
+def feed_token_reset(request):
+    access_token_reset(user=request.user, purpose=AccessToken.Purpose.FEED)
+    messages.success(request, "Your feed address was reset; the old one no longer works.")
+    return redirect("portal:account_preferences")
+
+
+@require_POST
+def api_token_create(request):
+    name = (request.POST.get("name") or "").strip()[:100] or "API token"
+    _token, plaintext = services.api_token_create(user=request.user, name=name)
+    request.session["new_api_token"] = plaintext
+    messages.success(request, "API token created. Copy it now: it is shown only once.")
+    return redirect("portal:account_preferences")
+
+
+@require_POST
+def api_token_revoke(request, token_id):
+    token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"API token “{token.name}” revoked.")
+    return redirect("portal:account_preferences")
