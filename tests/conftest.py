@@ -1,0 +1,45 @@
+import pytest
+
+from tests.factories import PASSWORD, UserFactory, admin_user, user_in
+
+
+@pytest.fixture(autouse=True)
+def _media_and_email(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    return UserFactory
+
+
+@pytest.fixture
+def officer_be(db):
+    return user_in("BE", "officer")
+
+
+@pytest.fixture
+def head_be(db):
+    return user_in("BE", "head")
+
+
+@pytest.fixture
+def head_de(db):
+    return user_in("DE", "head")
+
+
+@pytest.fixture
+def admin(db):
+    return admin_user()
+
+
+@pytest.fixture
+def logged_in_client(client, officer_be):
+    client.force_login(officer_be)
+    client.user = officer_be
+    return client

@@ -1,0 +1,54 @@
+"""Factories shared by the test suite."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from portal.models import Organisation, Role, User
+from portal.services import _apply_roles
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.eu")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    organisation = factory.LazyFunction(lambda: Organisation.objects.get(slug="spoc-be"))
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            _apply_roles(self, list(extracted))
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create and self.email:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
+
+def user_in(country_code, *roles, **kwargs):
+    """A user of the given country's SPOC holding the given roles."""
+    return UserFactory(
+        organisation=Organisation.objects.get(slug=f"spoc-{country_code.lower()}"),
+        roles=list(roles),
+        **kwargs,
+    )
+
+
+def admin_user(**kwargs):
+    return UserFactory(
+        organisation=Organisation.objects.get(slug="gsc"), roles=[Role.ADMIN], **kwargs
+    )
