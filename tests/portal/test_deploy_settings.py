@@ -1,0 +1,56 @@
+"""Production settings: `check --deploy` is clean with the documented sample environment, and
+the secret key has no default."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sample_environment():
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    block = re.search(r"<!-- sample-env:start -->\s*```sh\n(.*?)```", text, re.S).group(1)
+    env = {}
+    for line in block.strip().splitlines():
+        key, _, value = line.partition("=")
+        env[key] = value
+    return env
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_prints_no_warning_with_the_documented_environment():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=sample_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = sample_environment()
+    del env["DJANGO_SECRET_KEY"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_requires_mfa_by_default():
+    env = sample_environment()
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.PORTAL_MFA_REQUIRED)",
+        env=env,
+    )
+    assert result.stdout.strip().endswith("True"), result.stderr
