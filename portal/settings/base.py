@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    "modelsearch",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -284,4 +283,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Wagtail logs every page action at INFO; the audit trail is in its log entries anyway.
+    "loggers": {"wagtail": {"level": "WARNING"}},
 }
