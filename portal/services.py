@@ -162,3 +162,28 @@ def api_token_create(*, user, name):
 @transaction.atomic
 def api_token_revoke(*, token):
     token.revoke()
+
+
+@transaction.atomic
+def update_email_queue(*, page):
+    """Queue the members' email about a published update. Wagtail also sends `page_published`
+    when a revision is only *scheduled* (go_live_at in the future), so nothing is queued until
+    the page is actually live; the email then goes out once per update, however often it is
+    republished. Returns the notification record, or None when nothing was queued."""
+    if not page.live:
+        return None
+    notification, created = UpdateNotification.objects.get_or_create(
+        page_id=page.pk, defaults={"queued_at": timezone.now()}
+    )
+    if notification.sent_at is not None:
+        return notification
+    if not created:
+        # Queued before but not sent (e.g. unpublished before the worker ran): queue again;
+        # the task claims the notification atomically, so duplicates send nothing.
+        notification.queued_at = timezone.now()
+        notification.save(update_fields=["queued_at"])
+    from portal.tasks import send_update_notification
+
+    page_id = page.pk
+    transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page_id))
+    return notification

@@ -9,6 +9,6 @@ from portal.models import UpdatePage
 
 @receiver(page_published, sender=UpdatePage)
 def queue_update_email(sender, instance, **kwargs):
-    from portal.services import update_notification_queue
+    from portal.services import update_email_queue
 
-    update_notification_queue(page=instance)
+    update_email_queue(page=instance)

@@ -34,19 +34,27 @@ def send_invitation_email(*, invitation_id, token):
 
 @task()
 def send_update_notification(*, page_id):
+    """Email every active member who opted in, one message each, once per update."""
     page = UpdatePage.objects.live().filter(pk=page_id).first()
-    notification = UpdateNotification.objects.get(page_id=page_id)
-    if page is None or notification.sent_at:
+    if page is None:
+        return 0
+    # Claim the notification: of two tasks queued for the same update, only one sends.
+    claimed = UpdateNotification.objects.filter(page_id=page_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
         return 0
     recipients = list(
         User.objects.filter(is_active=True, notify_updates=True)
         .exclude(email="")
+        .order_by("pk")
         .values_list("email", flat=True)
     )
     context = {
         "page": page,
         "link": absolute_url(page.get_url() or "/"),
         "preferences": absolute_url(reverse("portal:account_preferences")),
+        "site_name": settings.WAGTAIL_SITE_NAME,
     }
     subject = f"[SPOC Network] {page.title}"
     body = render_to_string("portal/email/update_published.txt", context)
@@ -57,7 +65,5 @@ def send_update_notification(*, page_id):
             for address in recipients
         ]
         connection.send_messages(messages)
-    notification.sent_at = timezone.now()
-    notification.recipient_count = len(recipients)
-    notification.save(update_fields=["sent_at", "recipient_count"])
+    UpdateNotification.objects.filter(page_id=page_id).update(recipient_count=len(recipients))
     return len(recipients)
