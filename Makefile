@@ -37,14 +37,17 @@ serve: install
 	  $(PY) manage.py db_worker --no-reload --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's chromium for the browser tests and axe-core from npm; installed when missing.
+# Debian's chromium for the browser tests (never Playwright's downloads) and axe-core from npm;
+# installed when missing.
 browser-deps:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@test -x /usr/bin/chromium && command -v npm >/dev/null || { \
+	  echo "Installing Debian's chromium and npm for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium npm >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
+# The whole suite, browser tests included (they fail, never skip, without chromium).
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
 	$(PY) -m pytest $(PYTEST_ARGS)
