@@ -85,6 +85,15 @@ class UpdatePage(Page):
     class Meta:
         verbose_name = "Presidency update"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = [
+            item.document
+            for item in self.documents.select_related("document").order_by("sort_order")
+        ]
+        context["index_page"] = self.get_parent()
+        return context
+
 
 class UpdateDocument(Orderable):
     page = ParentalKey(UpdatePage, on_delete=models.CASCADE, related_name="documents")
