@@ -2,11 +2,13 @@ import base64
 import hashlib
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.shortcuts import render
 
 from portal import selectors, services
 
@@ -34,13 +36,25 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         invitation = invitation_in_session(request)
-        if invitation is None:
-            raise ValidationError("This invitation has already been used or has expired.")
-        with transaction.atomic():
-            user = super().save_user(request, user, form, commit=True)
-            services.invitation_accept(invitation=invitation, user=user)
+        try:
+            if invitation is None:
+                raise ValidationError("This invitation has already been used or has expired.")
+            with transaction.atomic():
+                user = super().save_user(request, user, form, commit=True)
+                services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError:
+            # The link stopped working between opening the form and submitting it (used in
+            # another browser, expired, withdrawn): nothing is saved, the person is told why.
+            token = request.session.pop(INVITATION_SESSION_KEY, None)
+            raise ImmediateHttpResponse(_invitation_gone(request, token)) from None
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
+
+
+def _invitation_gone(request, token):
+    invitation = selectors.invitation_by_token(token)
+    state = selectors.invitation_state(invitation) if invitation else "unknown"
+    return render(request, "portal/invitation_invalid.html", {"state": state}, status=410)
 
 
 def _fernet():

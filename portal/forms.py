@@ -1,7 +1,7 @@
 from django import forms
 
 from portal import permissions, selectors
-from portal.models import Role
+from portal.models import Organisation, Role
 
 
 class InvitationSignupForm(forms.Form):
@@ -10,10 +10,23 @@ class InvitationSignupForm(forms.Form):
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form only opens with an invitation, whose address allauth fills in; the person
+        # signs up with that address (the adapter refuses any other on submission).
+        if "email" in self.fields:
+            self.fields["email"].widget.attrs["readonly"] = True
+            self.fields["email"].help_text = "The address your invitation was sent to."
+
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
+
+
+def _asks_for_unassignable_roles(form):
+    allowed = {value for value, _label in form.fields["roles"].choices}
+    return bool(set(form.data.getlist("roles")) & (set(Role.values) - allowed))
 
 
 def _role_choices(actor):
@@ -36,6 +49,19 @@ class InvitationForm(forms.Form):
             self.fields["organisation"].initial = organisations.first()
         self.fields["roles"].choices = _role_choices(actor)
 
+    def asks_beyond_actor_scope(self):
+        """True when the submitted organisation or roles exist but are not the actor's to
+        give (only a forged request can send them)."""
+        data = self.data
+        organisation_id = data.get("organisation")
+        if organisation_id and "organisation" in self.errors:
+            others = Organisation.objects.exclude(
+                pk__in=self.fields["organisation"].queryset.values("pk")
+            )
+            if str(organisation_id).isdigit() and others.filter(pk=organisation_id).exists():
+                return True
+        return _asks_for_unassignable_roles(self)
+
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
@@ -45,6 +71,9 @@ class UserRolesForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices(actor)
+
+    def asks_beyond_actor_scope(self):
+        return _asks_for_unassignable_roles(self)
 
 
 class PreferencesForm(forms.Form):

@@ -13,6 +13,29 @@ def hash_invitation_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_by_token(token):
+    """The invitation behind a link, whatever its state, or None for an unknown token."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("organisation__country")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+
+
+def invitation_state(invitation, *, now=None):
+    """Why a link does or does not work: "open", "accepted", "revoked" or "expired"."""
+    now = now or timezone.now()
+    if invitation.accepted_at:
+        return "accepted"
+    if invitation.revoked_at:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "open"
+
+
 def invitation_open_by_token(token):
     """The invitation behind a link if it can still be used, else None."""
     if not token or len(token) > 200:

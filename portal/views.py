@@ -23,9 +23,17 @@ def invitation_accept(request, token):
     if request.user.is_authenticated:
         messages.info(request, "You are already signed in; log out to accept an invitation.")
         return redirect("/")
-    invitation = selectors.invitation_open_by_token(token)
-    if invitation is None:
-        return render(request, "portal/invitation_invalid.html", status=410)
+    invitation = selectors.invitation_by_token(token)
+    state = selectors.invitation_state(invitation) if invitation else "unknown"
+    if state != "open":
+        # Unknown (mistyped, truncated or forged) links get 404; known ones that stopped
+        # working get 410 Gone. Both explain what to do next.
+        return render(
+            request,
+            "portal/invitation_invalid.html",
+            {"state": state},
+            status=404 if state == "unknown" else 410,
+        )
     request.session[INVITATION_SESSION_KEY] = token
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
@@ -50,9 +58,17 @@ def people_list(request):
     )
 
 
+def _posted(request):
+    """The POST data on a POST (even an empty one, so it shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def people_invite(request):
     _require_people_manager(request)
-    form = InvitationForm(request.POST or None, actor=request.user)
+    form = InvitationForm(_posted(request), actor=request.user)
+    if request.method == "POST" and not form.is_valid() and form.asks_beyond_actor_scope():
+        # The form never offers these choices: a forged request, refused outright.
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
@@ -61,8 +77,8 @@ def people_invite(request):
                 organisation=form.cleaned_data["organisation"],
                 roles=form.cleaned_data["roles"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("portal:people_list")
@@ -75,10 +91,12 @@ def people_edit(request, user_id):
     if not permissions.can_manage_user(request.user, person):
         raise Http404
     form = UserRolesForm(
-        request.POST or None,
+        _posted(request),
         actor=request.user,
         initial={"roles": sorted(person.role_codes)},
     )
+    if request.method == "POST" and not form.is_valid() and form.asks_beyond_actor_scope():
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         services.user_set_roles(actor=request.user, user=person, roles=form.cleaned_data["roles"])
         messages.success(request, f"Roles of {person} saved.")
@@ -116,7 +134,7 @@ def invitation_revoke(request, invitation_id):
 
 def account_preferences(request):
     form = PreferencesForm(
-        request.POST or None, initial={"notify_updates": request.user.notify_updates}
+        _posted(request), initial={"notify_updates": request.user.notify_updates}
     )
     if request.method == "POST" and form.is_valid():
         services.user_update_preferences(
