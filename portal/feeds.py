@@ -1,19 +1,24 @@
+from types import SimpleNamespace
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.models import AccessToken
 from portal.selectors import update_list
 from portal.tokens import user_for_access_token
 
+FEED_LENGTH = 50
 
-@method_decorator(login_not_required, name="__call__")
+
 class UpdatesAtomFeed(Feed):
     """Presidency updates for feed readers, which cannot log in: the URL carries the user's
-    secret feed token. An unknown or reset token is a 404."""
+    secret feed token. An unknown, forged, reset or disabled user's token is a 404."""
+
+    # Reached without a session. LoginRequiredMiddleware reads this attribute from the view
+    # callable, which is the Feed instance itself (a decorator on __call__ would not reach it).
+    login_required = False
 
     feed_type = Atom1Feed
     title = f"{settings.WAGTAIL_SITE_NAME}: Presidency updates"
@@ -23,13 +28,17 @@ class UpdatesAtomFeed(Feed):
         user = user_for_access_token(token, purpose=AccessToken.Purpose.FEED)
         if user is None:
             raise Http404("Unknown feed")
-        return user
+        # One Feed instance serves every request: keep per-request state in the object.
+        return SimpleNamespace(user=user, request=request)
 
     def link(self):
         return "/updates/"
 
-    def items(self, user):
-        return update_list(limit=50)
+    def items(self, obj):
+        items = list(update_list(limit=FEED_LENGTH))
+        for item in items:
+            item.feed_link = item.get_url(request=obj.request) or "/updates/"
+        return items
 
     def item_title(self, item):
         return item.title
@@ -38,7 +47,12 @@ class UpdatesAtomFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url() or "/"
+        return item.feed_link
+
+    def item_guid(self, item):
+        return f"tag:spoc-network-portal,2026:update:{item.pk}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item):
         return item.first_published_at
