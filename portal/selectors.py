@@ -95,3 +95,10 @@ def update_list(*, audience=None, limit=None):
 def api_tokens_of(user):
     """The user's own API tokens that still work."""
     return APIToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created")
+
+
+def reference_countries():
+    """The network's countries with their SPOC, by name. Reference data: every user may read."""
+    from portal.models import Country
+
+    return Country.objects.select_related("spoc").order_by("name")
