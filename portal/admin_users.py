@@ -3,7 +3,10 @@ Administrators manage everyone here (admin access is for staff roles only); a He
 manages their own country from the portal's People pages instead."""
 
 from django import forms
+from django.db import transaction
+from wagtail import hooks
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
 from wagtail.users.views.users import EditView, UserViewSet
 
 from portal.models import Organisation
@@ -23,6 +26,17 @@ class PortalUserCreationForm(_OrganisationFieldMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | {"organisation", "notify_updates"}
 
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        # Passwords are not set in the admin (WAGTAILUSERS_PASSWORD_ENABLED is off): the person
+        # chooses one through password reset. Mark it unusable rather than leave it blank.
+        if not user.password:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
 
 class PortalUserEditForm(_OrganisationFieldMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
@@ -31,11 +45,34 @@ class PortalUserEditForm(_OrganisationFieldMixin, UserEditForm):
 
 class PortalUserEditView(EditView):
     def save_instance(self):
-        was_active = self.form.initial.get("is_active", True)
-        instance = super().save_instance()
-        if was_active and not instance.is_active:
-            user_sessions_end(user=instance)
+        with transaction.atomic():
+            instance = super().save_instance()
+            if not instance.is_active:
+                user_sessions_end(user=instance)
         return instance
+
+
+class PortalSetActiveStateBulkAction(SetActiveStateBulkAction):
+    """Wagtail's "set active state" bulk action, which also ends the sessions of the accounts
+    it disables (otherwise they would come back to life when the account is enabled again)."""
+
+    @classmethod
+    def execute_action(cls, objects, mark_as_active=False, model=None, **kwargs):
+        with transaction.atomic():
+            result = super().execute_action(
+                objects, mark_as_active=mark_as_active, model=model, **kwargs
+            )
+            if not mark_as_active:
+                actor = kwargs.get("user")
+                for user in objects:
+                    if actor is None or user.pk != actor.pk:
+                        user_sessions_end(user=user)
+        return result
+
+
+# Registered after Wagtail's own (order 0), so it replaces it for the same action type. This
+# module is imported while Wagtail collects hooks (it holds the user viewset).
+hooks.register("register_bulk_action", PortalSetActiveStateBulkAction, order=100)
 
 
 class PortalUserViewSet(UserViewSet):

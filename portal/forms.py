@@ -68,9 +68,19 @@ class UserRolesForm(forms.Form):
         choices=(), widget=forms.CheckboxSelectMultiple, label="Roles", required=False
     )
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices(actor)
+        # Roles the person holds that the actor cannot give stay as they are.
+        self.kept_roles = set(person.role_codes) - permissions.assignable_roles(actor)
+
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        if not roles and not self.kept_roles:
+            raise forms.ValidationError(
+                "Choose at least one role. To take someone's access away, disable the account."
+            )
+        return roles
 
     def asks_beyond_actor_scope(self):
         return _asks_for_unassignable_roles(self)

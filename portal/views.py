@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -93,6 +93,7 @@ def people_edit(request, user_id):
     form = UserRolesForm(
         _posted(request),
         actor=request.user,
+        person=person,
         initial={"roles": sorted(person.role_codes)},
     )
     if request.method == "POST" and not form.is_valid() and form.asks_beyond_actor_scope():
@@ -110,7 +111,10 @@ def people_set_active(request, user_id):
     person = get_object_or_404(selectors.people_manageable_by(request.user), pk=user_id)
     if not permissions.can_manage_user(request.user, person):
         raise Http404
-    if request.POST.get("active") == "1":
+    active = request.POST.get("active")
+    if active not in ("0", "1"):
+        return HttpResponseBadRequest("Say whether the account is to be enabled or disabled.")
+    if active == "1":
         services.user_reactivate(actor=request.user, user=person)
         messages.success(request, f"{person} can log in again.")
     else:
