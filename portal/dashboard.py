@@ -29,11 +29,18 @@ class DashboardPanel:
 
 
 def register_panel(panel_class):
+    if not panel_class.name or not panel_class.template_name:
+        raise ValueError("A dashboard panel needs a name and a template_name.")
     if any(existing.name == panel_class.name for existing in _registry):
         raise ValueError(f"A dashboard panel named {panel_class.name!r} is already registered.")
     _registry.append(panel_class)
     _registry.sort(key=lambda cls: (cls.order, cls.name))
     return panel_class
+
+
+def unregister_panel(name):
+    """Remove a panel by name (for tests, or an app that replaces another's panel)."""
+    _registry[:] = [cls for cls in _registry if cls.name != name]
 
 
 def registered_panels():

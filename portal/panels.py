@@ -1,13 +1,21 @@
 from portal.dashboard import DashboardPanel, register_panel
+from portal.models import UpdateIndexPage
 from portal.selectors import update_list
 
 
 @register_panel
 class LatestUpdatesPanel(DashboardPanel):
+    """The five newest published Presidency updates; every logged-in user sees them."""
+
     name = "latest-updates"
     title = "Latest Presidency updates"
     template_name = "portal/panels/latest_updates.html"
     order = 10
+    limit = 5
 
     def get_context(self, request):
-        return {"updates": list(update_list(limit=5))}
+        index = UpdateIndexPage.objects.live().first()
+        return {
+            "updates": list(update_list(limit=self.limit)),
+            "index_url": index.get_url(request=request) if index else None,
+        }
