@@ -129,3 +129,92 @@ def test_dashboard_without_a_recorded_presidency(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "No Council Presidency is recorded" in response.content.decode()
+
+
+# --- Reference data in the Wagtail admin ------------------------------------------------------
+
+REFERENCE_URLS = [
+    "/admin/reference/countries/",
+    "/admin/reference/organisations/",
+    "/admin/reference/presidency/",
+]
+
+
+@pytest.mark.parametrize("url", REFERENCE_URLS)
+def test_admins_see_reference_data_in_the_admin(client, admin, url):
+    client.force_login(admin)
+    response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_admin_country_list_and_menu(client, admin):
+    client.force_login(admin)
+    response = client.get("/admin/reference/countries/?q=Greece")
+    assert response.status_code == 200
+    assert "Greece" in response.content.decode()
+    menu = client.get("/admin/").content.decode()
+    assert "Reference data" in menu
+    assert "Presidency rota" in menu
+
+
+def test_admin_presidency_rota_lists_the_terms(client, admin):
+    client.force_login(admin)
+    content = client.get("/admin/reference/presidency/").content.decode()
+    assert "2026 H2: Ireland" in content
+    assert "2027 H1: Lithuania" in content
+
+
+def test_countries_cannot_be_added_or_deleted_even_by_admins(client, admin):
+    client.force_login(admin)
+    greece = Country.objects.get(code="GR")
+    assert client.get("/admin/reference/countries/new/").status_code in (302, 403)
+    client.post(f"/admin/reference/countries/delete/{greece.pk}/")
+    assert Country.objects.filter(code="GR").exists()
+    assert client.get(f"/admin/reference/countries/inspect/{greece.pk}/").status_code == 200
+
+
+def test_admin_can_fix_a_country_name_but_not_its_code(client, admin):
+    client.force_login(admin)
+    greece = Country.objects.get(code="GR")
+    response = client.post(
+        f"/admin/reference/countries/edit/{greece.pk}/",
+        {"name": "Hellenic Republic", "code": "XX", "eu_code": "XX"},
+    )
+    assert response.status_code == 302
+    greece.refresh_from_db()
+    assert greece.name == "Hellenic Republic"
+    assert (greece.code, greece.eu_code) == ("GR", "EL")
+
+
+def test_admin_can_extend_the_rota(client, admin):
+    client.force_login(admin)
+    poland = Country.objects.get(code="PL")
+    response = client.post(
+        "/admin/reference/presidency/new/",
+        {"country": poland.pk, "starts_on": "2031-01-01", "ends_on": "2031-06-30"},
+    )
+    assert response.status_code == 302
+    assert presidency_on(datetime.date(2031, 3, 1)).country == poland
+
+
+def test_invalid_rota_entry_is_refused_with_a_message(client, admin):
+    client.force_login(admin)
+    response = client.post(
+        "/admin/reference/presidency/new/",
+        {
+            "country": Country.objects.get(code="PL").pk,
+            "starts_on": "2031-06-30",
+            "ends_on": "2031-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert not PresidencyTerm.objects.filter(starts_on=datetime.date(2031, 6, 30)).exists()
+
+
+@pytest.mark.parametrize("role", ["editor", "presidency", "presidency_approver", "trainer"])
+@pytest.mark.parametrize("url", REFERENCE_URLS)
+def test_reference_data_admin_is_for_administrators_only(client, role, url):
+    client.force_login(user_in("BE", role))
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+    assert "Reference data" not in client.get("/admin/").content.decode()
