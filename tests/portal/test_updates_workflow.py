@@ -190,3 +190,30 @@ def test_officers_and_heads_do_not_reach_the_admin(client, role):
     client.force_login(user_in("BE", role))
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
+
+
+def test_presidency_editor_cannot_bulk_publish(client, index):
+    editor = user_in("IE", "presidency")
+    client.force_login(editor)
+    client.post(add_url(index), update_form_data(**{"action-submit": "Submit"}))
+    page = UpdatePage.objects.get(slug="council-conclusions")
+    client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}&next=/admin/",
+        {"include_descendants": ""},
+    )
+    page.refresh_from_db()
+    assert not page.live
+
+
+def test_approver_can_bulk_publish(client, index):
+    editor = user_in("IE", "presidency")
+    client.force_login(editor)
+    client.post(add_url(index), update_form_data(**{"action-submit": "Submit"}))
+    page = UpdatePage.objects.get(slug="council-conclusions")
+    client.force_login(user_in("IE", "presidency_approver"))
+    client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}&next=/admin/",
+        {"include_descendants": ""},
+    )
+    page.refresh_from_db()
+    assert page.live
