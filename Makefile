@@ -62,3 +62,11 @@ check: install
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# modelsearch's shared backend tests (BackendTests) against the portal's Whoosh search backend.
+# The suite comes from modelsearch's sdist, fetched with pip and unpacked into var/conformance/
+# (git-ignored) at test time; it runs in its own pytest invocation with its own settings.
+.PHONY: test-search-conformance
+test-search-conformance: install
+	$(PY) tests/search_conformance/fetch_suite.py
+	$(PY) -m pytest -c tests/search_conformance/pytest.ini tests/search_conformance -p no:randomly $(PYTEST_ARGS)

@@ -1,0 +1,1109 @@
+"""A modelsearch search backend on Whoosh (the ``whoosh-reloaded`` distribution).
+
+This module is the only place in the portal that talks to Whoosh. Everything else goes through
+modelsearch's backend interface (``Model.objects.search()``, ``backend.search()``,
+``update_index``), so the engine can be swapped for OpenSearch by settings alone.
+
+Layout: one Whoosh index per root model (``wagtailcore.page`` holds every page type); a document
+carries the content types of its class and all its indexed ancestors, so a search on ``Page``
+finds every page type and a search on a subclass only its own. Each index lives in
+``<PATH>/<root model label>/<generation>/``; the file ``CURRENT`` next to the generations names
+the live one. A rebuild fills a new generation and then swaps ``CURRENT`` atomically, so searches
+keep working during a rebuild. See docs/search.md.
+"""
+
+import contextlib
+import datetime
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import Counter, OrderedDict
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import OrderBy
+from django.db.models.expressions import F, Subquery
+from django.utils import timezone
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchQueryCompiler,
+    BaseSearchResults,
+    FilterFieldError,
+    get_model_root,
+)
+from modelsearch.index import (
+    AutocompleteField,
+    FilterField,
+    Indexed,
+    RelatedFields,
+    SearchField,
+    class_is_indexed,
+    get_indexed_models,
+)
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from whoosh import fields as wf
+from whoosh import index as wi
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.collectors import FilterCollector
+from whoosh.index import LockError
+from whoosh.searching import TimeLimit
+
+from .analysis import plain_analyzer, stemming_analyzer, tokens
+
+logger = logging.getLogger(__name__)
+
+ID_FIELD = "x_id"  # primary key as text, unique
+PK_NUM_FIELD = "x_pkn"  # primary key as a number, for the default ordering (integer keys only)
+CT_FIELD = "x_ct"  # content types of the class and its indexed ancestors
+NULL_FIELD = "x_null"  # names of the filter columns that are null in this document
+PLAIN_FIELD = "x_plain"  # all text, unstemmed: typo tolerance, suggestions, stop-word queries
+VALUES_FIELD = "x_fv"  # stored JSON of filter values, for facets
+
+INT_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}
+FLOAT_TYPES = {"FloatField", "DecimalField"}
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+class IndexUnavailable(Exception):
+    """The index directory is missing or unreadable."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values: how Python values of filter fields are stored in Whoosh
+# ---------------------------------------------------------------------------------------------
+
+
+def _field_kind(search_field, model):
+    """One of int, float, date, datetime, time, bool, str for a FilterField of ``model``."""
+    try:
+        internal = search_field.get_type(model)
+    except Exception:  # noqa: BLE001 - e.g. managers without a target field: index as text
+        return "str"
+    if internal in INT_TYPES:
+        return "int"
+    if internal in FLOAT_TYPES:
+        return "float"
+    return {
+        "DateField": "date",
+        "DateTimeField": "datetime",
+        "TimeField": "time",
+        "BooleanField": "bool",
+        "NullBooleanField": "bool",
+    }.get(internal, "str")
+
+
+def _plain_value(value):
+    """Model instances become their primary key."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _encode(kind, value):
+    """The value as Whoosh stores it for a column of ``kind``; None when it can't be stored."""
+    value = _plain_value(value)
+    if value is None:
+        return None
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "date":
+            if isinstance(value, datetime.datetime):
+                value = value.date()
+            if isinstance(value, str):
+                value = datetime.date.fromisoformat(value)
+            return value.toordinal()
+        if kind == "datetime":
+            if isinstance(value, str):
+                value = datetime.datetime.fromisoformat(value)
+            elif not isinstance(value, datetime.datetime):
+                value = datetime.datetime.combine(value, datetime.time())
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, datetime.UTC)
+            delta = value - EPOCH
+            return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+        if kind == "time":
+            if isinstance(value, str):
+                value = datetime.time.fromisoformat(value)
+            return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + (
+                value.microsecond
+            )
+        if kind == "bool":
+            return "1" if value else "0"
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return None
+    return str(value)
+
+
+def _json_value(value):
+    """A JSON-safe form of a filter value, as facets report it."""
+    value = _plain_value(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return list(value)
+    if hasattr(value, "all") and callable(value.all):  # a related manager
+        return list(value.all())
+    return [value]
+
+
+def _text_of(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return " ".join(_text_of(v) for v in value)
+    if hasattr(value, "all") and callable(value.all) and not isinstance(value, str):
+        return " ".join(_text_of(v) for v in value.all())
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mapping: which Whoosh columns a model's search_fields produce
+# ---------------------------------------------------------------------------------------------
+
+
+def text_column(path):
+    return "t_" + path
+
+
+def autocomplete_column(path):
+    return "a_" + path
+
+
+def filter_column(path):
+    return "f_" + path
+
+
+class ModelMapping:
+    """The columns that a model's ``search_fields`` produce, and how to fill them for an object."""
+
+    def __init__(self, model):
+        self.model = model
+        self.text = {}  # column -> boost
+        self.autocomplete = set()
+        self.filters = {}  # column -> (kind, multi)
+        self._walk(model, model.get_search_fields(), "", 1.0, False)
+
+    def _walk(self, model, search_fields, prefix, boost, multi):
+        for search_field in search_fields:
+            if isinstance(search_field, RelatedFields):
+                try:
+                    field = search_field.get_field(model)
+                except FieldDoesNotExist:
+                    logger.warning("%s: no relation %s to index", model, search_field.field_name)
+                    continue
+                related = field.related_model
+                many = multi or bool(field.one_to_many or field.many_to_many)
+                self._walk(
+                    related,
+                    search_field.fields,
+                    prefix + search_field.field_name + "__",
+                    boost,
+                    many,
+                )
+            elif isinstance(search_field, SearchField):
+                column = text_column(prefix + search_field.field_name)
+                field_boost = boost * (search_field.boost or 1.0)
+                self.text[column] = max(self.text.get(column, 0.0), field_boost)
+            elif isinstance(search_field, AutocompleteField):
+                self.autocomplete.add(autocomplete_column(prefix + search_field.field_name))
+            elif isinstance(search_field, FilterField):
+                kind = _field_kind(search_field, model)
+                field_multi = multi
+                with contextlib.suppress(FieldDoesNotExist):
+                    field = search_field.get_field(model)
+                    field_multi = multi or bool(field.many_to_many or field.one_to_many)
+                self.filters[filter_column(prefix + search_field.field_name)] = (
+                    kind,
+                    field_multi,
+                )
+
+    def document(self, obj):
+        texts = {}
+        autocomplete = {}
+        filters = {}
+        self._collect(obj, type(obj), obj.get_search_fields(), "", texts, autocomplete, filters)
+        doc = {}
+        plain = []
+        null_columns = []
+        for column, parts in texts.items():
+            text = " ".join(p for p in parts if p)
+            if text:
+                doc[column] = text
+                plain.append(text)
+        for column, parts in autocomplete.items():
+            text = " ".join(p for p in parts if p)
+            if text:
+                doc[column] = text
+        stored = {}
+        for column, (kind, multi) in self.filters.items():
+            values = [v for v in filters.get(column, []) if _plain_value(v) is not None]
+            if not values:
+                null_columns.append(column)
+                continue
+            encoded = [e for e in (_encode(kind, v) for v in values) if e is not None]
+            if encoded:
+                if multi:
+                    doc[column] = encoded if kind in ("int", "float", "date", "datetime", "time") \
+                        else " ".join(e.replace(" ", "\x1f") for e in encoded)
+                else:
+                    doc[column] = encoded[0]
+            stored[column] = [_json_value(v) for v in values]
+        doc[NULL_FIELD] = " ".join(null_columns)
+        doc[PLAIN_FIELD] = "\n".join(plain)
+        doc[VALUES_FIELD] = json.dumps(stored)
+        return doc
+
+    def _collect(self, obj, model, search_fields, prefix, texts, autocomplete, filters):
+        for search_field in search_fields:
+            if isinstance(search_field, RelatedFields):
+                try:
+                    value = search_field.get_value(obj)
+                except Exception:  # noqa: BLE001 - a missing related object indexes nothing
+                    value = None
+                for item in _as_list(value):
+                    if item is None:
+                        continue
+                    item_fields = search_field.fields
+                    self._collect(
+                        item,
+                        type(item),
+                        item_fields,
+                        prefix + search_field.field_name + "__",
+                        texts,
+                        autocomplete,
+                        filters,
+                    )
+                continue
+            path = prefix + search_field.field_name
+            try:
+                value = search_field.get_value(obj)
+            except Exception:  # noqa: BLE001
+                logger.debug("Could not read %s from %r", path, obj, exc_info=True)
+                value = None
+            if isinstance(search_field, SearchField):
+                texts.setdefault(text_column(path), []).append(_text_of(value))
+            elif isinstance(search_field, AutocompleteField):
+                autocomplete.setdefault(autocomplete_column(path), []).append(_text_of(value))
+            elif isinstance(search_field, FilterField):
+                filters.setdefault(filter_column(path), []).extend(_as_list(value))
+
+
+def _content_types(model):
+    names = []
+    current = model
+    while current is not None and issubclass(current, Indexed):
+        names.append(current.indexed_get_content_type())
+        current = current.indexed_get_parent()
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes
+# ---------------------------------------------------------------------------------------------
+
+
+class WhooshIndex(BaseIndex):
+    """The Whoosh index of one root model and all its indexed subclasses."""
+
+    def __init__(self, backend, root_model, generation=None):
+        super().__init__(backend)
+        self.root_model = root_model
+        self.name = root_model._meta.label_lower
+        self.directory = backend.path / self.name
+        # A fixed generation: an index being rebuilt (not yet live). None: follow CURRENT.
+        self.fixed_generation = generation
+        self._mappings = {}
+
+    def __repr__(self):
+        return f"<WhooshIndex {self.name}>"
+
+    def get_key(self):
+        return self.name
+
+    # Schema ---------------------------------------------------------------------------------
+
+    def models(self):
+        """Every indexed model stored in this index (the root and its indexed subclasses)."""
+        return [m for m in get_indexed_models() if get_model_root(m) is self.root_model]
+
+    def mapping(self, model):
+        if model not in self._mappings:
+            self._mappings[model] = ModelMapping(model)
+        return self._mappings[model]
+
+    def schema(self):
+        schema = wf.Schema()
+        schema.add(ID_FIELD, wf.ID(stored=True, unique=True, sortable=True))
+        schema.add(PK_NUM_FIELD, wf.NUMERIC(int, bits=64, signed=True, sortable=True))
+        schema.add(CT_FIELD, wf.KEYWORD(lowercase=False, scorable=False))
+        schema.add(NULL_FIELD, wf.KEYWORD(lowercase=False, scorable=False))
+        schema.add(PLAIN_FIELD, wf.TEXT(analyzer=plain_analyzer(), phrase=False))
+        schema.add(VALUES_FIELD, wf.STORED())
+        for name, field in self.columns().items():
+            schema.add(name, field)
+        return schema
+
+    def columns(self):
+        columns = {}
+        stem = stemming_analyzer()
+        plain = plain_analyzer()
+        for model in self.models():
+            mapping = self.mapping(model)
+            for column in mapping.text:
+                columns.setdefault(column, wf.TEXT(analyzer=stem))
+            for column in mapping.autocomplete:
+                columns.setdefault(column, wf.TEXT(analyzer=plain, phrase=False))
+            for column, (kind, multi) in mapping.filters.items():
+                if column in columns:
+                    continue
+                if kind in ("int", "date", "datetime", "time"):
+                    field = wf.NUMERIC(int, bits=64, signed=True, sortable=not multi)
+                elif kind == "float":
+                    field = wf.NUMERIC(float, sortable=not multi)
+                elif multi:
+                    field = wf.KEYWORD(lowercase=False, scorable=False)
+                else:
+                    field = wf.ID(sortable=True)
+                columns[column] = field
+        return columns
+
+    def column_kind(self, column):
+        for model in self.models():
+            found = self.mapping(model).filters.get(column)
+            if found:
+                return found
+        return ("str", False)
+
+    def text_boosts(self, model):
+        """column -> boost for every text column of ``model`` and its indexed subclasses."""
+        boosts = {}
+        for candidate in self.models():
+            if issubclass(candidate, model):
+                for column, boost in self.mapping(candidate).text.items():
+                    boosts[column] = max(boosts.get(column, 0.0), boost)
+        return boosts
+
+    def autocomplete_columns(self, model):
+        columns = set()
+        for candidate in self.models():
+            if issubclass(candidate, model):
+                columns |= self.mapping(candidate).autocomplete
+        return sorted(columns)
+
+    # Storage ---------------------------------------------------------------------------------
+
+    def current_generation(self):
+        if self.fixed_generation:
+            return self.fixed_generation
+        try:
+            return (self.directory / "CURRENT").read_text().strip() or None
+        except OSError:
+            return None
+
+    def _set_current(self, generation):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".CURRENT.{uuid.uuid4().hex}"
+        tmp.write_text(generation + "\n")
+        os.replace(tmp, self.directory / "CURRENT")
+
+    def _create_generation(self):
+        generation = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S") + (
+            "-" + uuid.uuid4().hex[:8]
+        )
+        path = self.directory / generation
+        path.mkdir(parents=True)
+        wi.create_in(str(path), self.schema())
+        return generation
+
+    def open(self):
+        """The live Whoosh index; raises IndexUnavailable if it is missing or unreadable."""
+        generation = self.current_generation()
+        if not generation:
+            raise IndexUnavailable(f"{self.name}: no index")
+        return self.backend.open_index(self.directory / generation)
+
+    def open_or_recover(self):
+        """The live index; a missing or unreadable one is rebuilt first (into a new
+        generation, swapped in when complete)."""
+        try:
+            return self.open()
+        except IndexUnavailable as exc:
+            if self.fixed_generation:
+                raise
+            with self.backend.recover_lock:
+                try:
+                    return self.open()
+                except IndexUnavailable:
+                    logger.warning("Search index %s unavailable (%s); rebuilding", self.name, exc)
+                    self.rebuild_from_database()
+                    return self.open()
+
+    def rebuild_from_database(self):
+        rebuilder = WhooshRebuilder(self)
+        index = rebuilder.start()
+        for model in self.models():
+            queryset = model.get_indexed_objects().order_by("pk")
+            index.add_items(model, queryset.iterator(chunk_size=1000))
+        rebuilder.finish()
+
+    def _writer(self, ix):
+        try:
+            writer = ix.writer(timeout=self.backend.lock_timeout)
+        except LockError:
+            logger.error("Search index %s: lock not acquired within %ss",
+                         self.name, self.backend.lock_timeout)
+            raise
+        # Models may have gained search fields since the index was created.
+        missing = {k: v for k, v in self.columns().items() if k not in ix.schema}
+        for name, field in missing.items():
+            writer.add_field(name, field)
+        return writer
+
+    # BaseIndex API ----------------------------------------------------------------------------
+
+    def add_model(self, model):
+        pass
+
+    def refresh(self):
+        pass  # a Whoosh commit is visible to the next searcher
+
+    def reset(self):
+        old = self.current_generation() if not self.fixed_generation else None
+        generation = self._create_generation()
+        if self.fixed_generation:
+            self.fixed_generation = generation
+            return
+        self._set_current(generation)
+        self.backend.forget(self.directory / old if old else None)
+        if old:
+            shutil.rmtree(self.directory / old, ignore_errors=True)
+
+    def prepare_documents(self, model, items):
+        for obj in items:
+            obj_model = type(obj)
+            if not class_is_indexed(obj_model) or get_model_root(obj_model) is not (
+                self.root_model
+            ):
+                obj_model = model
+            doc = self.mapping(obj_model).document(obj)
+            pk = obj.pk
+            doc[ID_FIELD] = str(pk)
+            if isinstance(pk, int):
+                doc[PK_NUM_FIELD] = pk
+            doc[CT_FIELD] = " ".join(_content_types(obj_model))
+            yield doc
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        documents = list(self.prepare_documents(model, items))
+        if not documents:
+            return
+        ix = self.open_or_recover()
+        writer = self._writer(ix)
+        try:
+            for doc in documents:
+                writer.update_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def add_item(self, obj):
+        self.add_items(type(obj), [obj])
+
+    def delete_item(self, item):
+        if not class_is_indexed(type(item)):
+            return
+        ix = self.open_or_recover()
+        writer = self._writer(ix)
+        writer.delete_by_term(ID_FIELD, str(item.pk))
+        writer.commit()
+
+
+class WhooshRebuildIndex(WhooshIndex):
+    """The index being rebuilt: a new generation, written by one writer, swapped in at the end."""
+
+    def __init__(self, live):
+        super().__init__(live.backend, live.root_model, generation=live._create_generation())
+        self.live = live
+        self._open_writer = None
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model):
+            return
+        if self._open_writer is None:
+            ix = self.open()
+            self._open_writer = ix.writer(
+                timeout=self.backend.lock_timeout, limitmb=128, procs=1
+            )
+        for doc in self.prepare_documents(model, items):
+            self._open_writer.update_document(**doc)
+
+    def finish(self):
+        if self._open_writer is not None:
+            self._open_writer.commit(optimize=True)
+            self._open_writer = None
+        old = self.live.current_generation()
+        self.live._set_current(self.fixed_generation)
+        if old and old != self.fixed_generation:
+            self.backend.forget(self.directory / old)
+            shutil.rmtree(self.directory / old, ignore_errors=True)
+
+    def abandon(self):
+        if self._open_writer is not None:
+            self._open_writer.cancel()
+            self._open_writer = None
+        shutil.rmtree(self.directory / self.fixed_generation, ignore_errors=True)
+
+
+class WhooshRebuilder:
+    def __init__(self, index):
+        self.index = index
+        self.new_index = None
+
+    def start(self):
+        self.new_index = WhooshRebuildIndex(self.index)
+        return self.new_index
+
+    def finish(self):
+        self.new_index.finish()
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------------------------
+
+
+class _Filter:
+    """Holds a compiled filter; always truthy (modelsearch drops falsy filters)."""
+
+    def __init__(self, query, needs_database=False):
+        self.query = query
+        self.needs_database = needs_database
+
+
+MATCH_NOTHING = wq.NullQuery
+
+
+def _resolve_values(value, using):
+    """Lookup values: subqueries are evaluated, iterables listed."""
+    if isinstance(value, Subquery):
+        value = value.query
+    if hasattr(value, "get_compiler") and hasattr(value, "model"):  # a sql.Query
+        compiler = value.get_compiler(using=using)
+        return [row[0] for row in compiler.results_iter()]
+    if isinstance(value, models.QuerySet):
+        return list(value)
+    return value
+
+
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+    HANDLES_ORDER_BY_EXPRESSIONS = True
+    autocomplete = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stem = stemming_analyzer()
+        self._plain = plain_analyzer()
+        self.needs_database = False
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def get_index(self, backend):
+        return backend.get_index_for_model(self.model)
+
+    # Filters -----------------------------------------------------------------------------
+
+    def _column_for_path(self, field_path):
+        return filter_column("__".join(f.field_name for f in field_path))
+
+    def _process_lookup(self, field_path, lookup, value):
+        column = self._column_for_path(field_path)
+        kind, multi = self._index.column_kind(column)
+        if any(
+            isinstance(f, RelatedFields) and self._is_many(f, i, field_path)
+            for i, f in enumerate(field_path[:-1])
+        ):
+            self.needs_database = True
+        value = _resolve_values(value, self.queryset.db)
+        query = self._lookup_query(column, kind, multi, lookup, value)
+        if query is None:
+            return None
+        return _Filter(query)
+
+    def _is_many(self, related_fields, position, field_path):
+        model = self.model
+        for f in field_path[:position]:
+            try:
+                model = f.get_field(model).related_model
+            except Exception:  # noqa: BLE001
+                return True
+        try:
+            field = related_fields.get_field(model)
+        except Exception:  # noqa: BLE001
+            return True
+        return bool(field.one_to_many or field.many_to_many)
+
+    def _term(self, column, kind, value):
+        encoded = _encode(kind, value)
+        if encoded is None:
+            return MATCH_NOTHING
+        if isinstance(encoded, (int, float)):
+            return wq.NumericRange(column, encoded, encoded)
+        return wq.Term(column, encoded.replace(" ", "\x1f") if self._multi else encoded)
+
+    def _lookup_query(self, column, kind, multi, lookup, value):
+        self._multi = multi and kind in ("str", "bool")
+        numeric = kind in ("int", "float", "date", "datetime", "time")
+        if lookup == "exact" and isinstance(value, list):  # the rows of a subquery
+            lookup = "in"
+        if lookup == "exact":
+            if value is None:
+                return wq.Term(NULL_FIELD, column)
+            return self._term(column, kind, value)
+        if lookup == "isnull":
+            null = wq.Term(NULL_FIELD, column)
+            return null if value else wq.Not(null)
+        if lookup == "in":
+            values = list(value)
+            if not values:
+                return MATCH_NOTHING
+            return wq.Or([self._term(column, kind, v) for v in values])
+        if lookup in ("gt", "gte", "lt", "lte", "range"):
+            if lookup == "range":
+                low, high = (_encode(kind, v) for v in value)
+                start, end, startexcl, endexcl = low, high, False, False
+            else:
+                encoded = _encode(kind, value)
+                start = end = None
+                startexcl = endexcl = False
+                if lookup in ("gt", "gte"):
+                    start, startexcl = encoded, lookup == "gt"
+                else:
+                    end, endexcl = encoded, lookup == "lt"
+            if numeric:
+                return wq.NumericRange(column, start, end, startexcl, endexcl)
+            return wq.TermRange(column, start, end, startexcl, endexcl)
+        if lookup == "startswith" and not numeric:
+            return wq.Prefix(column, str(_plain_value(value)))
+        return None
+
+    def _process_match_none(self):
+        return _Filter(MATCH_NOTHING)
+
+    def _connect_filters(self, filters, connector, negated):
+        queries = [f.query for f in filters if f is not None]
+        if not queries:
+            return None
+        if len(queries) == 1:
+            query = queries[0]
+        elif connector == "AND":
+            query = wq.And(queries)
+        else:
+            query = wq.Or(queries)
+        if negated:
+            query = wq.Not(query)
+        return _Filter(query)
+
+    def _get_filters_from_where_node(self, where_node, check_only=False):
+        # modelsearch ignores conditions on "*_ptr_id" columns (they show up in queries on
+        # a specific page type); a condition on the queryset model's own primary key through
+        # its parent link (e.g. ProgrammingGuide.objects.filter(id=...)) is kept, on _id.
+        from django.db.models.lookups import Lookup
+
+        if (
+            not check_only
+            and isinstance(where_node, Lookup)
+            and hasattr(where_node.lhs, "target")
+            and where_node.lhs.target.attname.endswith("_ptr_id")
+            and where_node.lhs.target.model is self.model
+            and where_node.lhs.target.primary_key
+        ):
+            value = _resolve_values(where_node.rhs, self.queryset.db)
+            lookup = where_node.lookup_name
+            if lookup == "exact":
+                return _Filter(wq.Term(ID_FIELD, str(_plain_value(value))))
+            if lookup == "in":
+                values = [str(_plain_value(v)) for v in value]
+                return _Filter(wq.Or([wq.Term(ID_FIELD, v) for v in values]) if values
+                               else MATCH_NOTHING)
+        return super()._get_filters_from_where_node(where_node, check_only=check_only)
+
+    # Text -----------------------------------------------------------------------------------
+
+    def text_columns(self):
+        boosts = self._index.text_boosts(self.model)
+        if self.fields:
+            wanted = {text_column(name) for name in self.fields}
+            boosts = {c: b for c, b in boosts.items() if c in wanted}
+        return boosts
+
+    def _combine(self, parts, operator, boost=1.0):
+        if not parts:
+            return MATCH_NOTHING
+        if len(parts) == 1 and boost == 1.0:
+            return parts[0]
+        cls = wq.And if operator == "and" else wq.Or
+        return cls(parts, boost=boost)
+
+    def _plain_text(self, text, operator, boost):
+        columns = self.text_columns()
+        stems = tokens(self._stem, text)
+        if stems and columns:
+            parts = [
+                wq.Or([wq.Term(col, stem, boost=b) for col, b in columns.items()])
+                for stem in dict.fromkeys(stems)
+            ]
+            return self._combine(parts, operator, boost)
+        # Only stop words (or no text field): search the unstemmed field as typed.
+        words = tokens(self._plain, text)
+        parts = [wq.Term(PLAIN_FIELD, w) for w in dict.fromkeys(words)]
+        return self._combine(parts, operator, boost)
+
+    def _phrase(self, text):
+        columns = self.text_columns()
+        stems = tokens(self._stem, text)
+        if not stems:
+            words = tokens(self._plain, text)
+            return self._combine([wq.Term(PLAIN_FIELD, w) for w in words], "and")
+        if len(stems) == 1:
+            return wq.Or([wq.Term(col, stems[0], boost=b) for col, b in columns.items()])
+        return wq.Or([wq.Phrase(col, stems, boost=b) for col, b in columns.items()])
+
+    def _fuzzy(self, text, operator):
+        parts = []
+        for word in dict.fromkeys(tokens(self._plain, text)):
+            maxdist = 0 if len(word) < 3 else 1 if len(word) < 6 else 2
+            parts.append(wq.FuzzyTerm(PLAIN_FIELD, word, maxdist=maxdist, prefixlength=1))
+        return self._combine(parts, operator)
+
+    def compile_query(self, query):
+        if isinstance(query, MatchAll):
+            return wq.Every()
+        if isinstance(query, PlainText):
+            return self._plain_text(query.query_string, query.operator, query.boost)
+        if isinstance(query, Phrase):
+            return self._phrase(query.query_string)
+        if isinstance(query, Fuzzy):
+            return self._fuzzy(query.query_string, query.operator)
+        if isinstance(query, Boost):
+            inner = self.compile_query(query.subquery)
+            return inner.with_boost(getattr(inner, "boost", 1.0) * query.boost)
+        if isinstance(query, And):
+            return wq.And([self.compile_query(q) for q in query.subqueries])
+        if isinstance(query, Or):
+            return wq.Or([self.compile_query(q) for q in query.subqueries])
+        if isinstance(query, Not):
+            return wq.Not(self.compile_query(query.subquery))
+        raise NotImplementedError(f"{type(query).__name__} is not supported by the Whoosh backend")
+
+    # Whole query ----------------------------------------------------------------------------
+
+    def build(self, backend):
+        """The Whoosh query as (scored text query, unscored restriction): the restriction
+        limits results to the model and applies the queryset's filters."""
+        self._index = self.get_index(backend)
+        self.needs_database = False
+        text = self.compile_query(self.query)
+        restriction = [wq.Term(CT_FIELD, self.model.indexed_get_content_type())]
+        filters = self._get_filters_from_queryset()
+        if filters is not None:
+            restriction.append(filters.query)
+        return text, wq.And(restriction)
+
+    def sort_facets(self):
+        """Whoosh sort facets for order_by_relevance=False, or None to sort by score."""
+        if self.order_by_relevance:
+            return None
+        facets = []
+        order_by = list(self.queryset.query.order_by)
+        for item in order_by:
+            reverse = False
+            if isinstance(item, OrderBy):
+                if not isinstance(item.expression, F):
+                    continue
+                name, reverse = item.expression.name, item.descending
+            else:
+                name = item
+                if name.startswith("-"):
+                    name, reverse = name[1:], True
+            field = self._get_filterable_field(name)
+            if field is None:
+                continue
+            column = filter_column(field.field_name)
+            kind, multi = self._index.column_kind(column)
+            if not multi:
+                facets.append(sorting.FieldFacet(column, reverse=reverse))
+        if self.model._meta.pk.get_internal_type() in INT_TYPES or issubclass(
+            type(self.model._meta.pk), (models.OneToOneField, models.ForeignKey)
+        ):
+            facets.append(sorting.FieldFacet(PK_NUM_FIELD, reverse=True))
+        else:
+            facets.append(sorting.FieldFacet(ID_FIELD, reverse=True))
+        return sorting.MultiFacet(facets)
+
+
+class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
+    DEFAULT_OPERATOR = "and"
+    autocomplete = True
+
+    def _autocomplete_columns(self):
+        columns = self._index.autocomplete_columns(self.model)
+        if self.fields:
+            wanted = {autocomplete_column(name) for name in self.fields}
+            columns = [c for c in columns if c in wanted]
+        return columns
+
+    def _plain_text(self, text, operator, boost):
+        columns = self._autocomplete_columns()
+        words = list(dict.fromkeys(tokens(self._plain, text)))
+        if not words or not columns:
+            return MATCH_NOTHING
+        parts = []
+        for position, word in enumerate(words):
+            if position == len(words) - 1 or len(words) == 1:
+                parts.append(wq.Or([wq.Prefix(col, word) for col in columns]))
+            else:
+                parts.append(wq.Or([wq.Prefix(col, word) for col in columns]))
+        return self._combine(parts, operator, boost)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+class RestrictingCollector(FilterCollector):
+    """Whoosh's FilterCollector (documents outside ``allow`` are skipped, unscored) with a hard
+    time limit checked as documents are collected. Whoosh's TimeLimitCollector can't wrap a
+    FilterCollector (the filter would be bypassed) and uses SIGALRM, which only works in the
+    main thread."""
+
+    def __init__(self, child, allow, timelimit=None):
+        super().__init__(child, allow=allow)
+        self.timelimit = timelimit
+        self.deadline = None
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        if self.timelimit and self.deadline is None:
+            self.deadline = time.monotonic() + self.timelimit
+
+    def collect_matches(self):
+        child = self.child
+        allow = self._allow
+        deadline = self.deadline
+        filtered = self.filtered_count
+        for n, sub_docnum in enumerate(child.matches()):
+            if deadline and not n % 512 and time.monotonic() > deadline:
+                self.filtered_count = filtered
+                raise TimeLimit
+            if allow is not None and self.offset + sub_docnum not in allow:
+                filtered += 1
+                continue
+            child.collect(sub_docnum)
+        self.filtered_count = filtered
+
+
+class WhooshSearchResults(BaseSearchResults):
+    supports_facet = True
+
+    def _query(self):
+        return self.query_compiler.build(self.backend)
+
+    def _searcher(self):
+        index = self.query_compiler.get_index(self.backend)
+        return index.open_or_recover().searcher()
+
+    def _run(self, searcher, limit, ordered=True):
+        """Run the query; Whoosh results, ranked (or in field order) when ``ordered``."""
+        text, restriction = self._query()
+        if ordered:
+            child = searcher.collector(limit=limit, sortedby=self.query_compiler.sort_facets())
+        else:
+            child = searcher.collector(limit=None, scored=False)
+        collector = RestrictingCollector(child, restriction, self.backend.time_limit)
+        try:
+            searcher.search_with_collector(text, collector)
+        except TimeLimit:
+            logger.warning("Search query hit the time limit of %ss: %r",
+                           self.backend.time_limit, text)
+        return collector.results()
+
+    def _hits(self):
+        """[(pk string, score)] in result order, after slicing."""
+        with self._searcher() as searcher:
+            self._query()  # compiles, and tells whether the database must confirm filters
+            if self.query_compiler.needs_database:
+                results = self._run(searcher, None)
+                hits = [(hit[ID_FIELD], hit.score) for hit in results]
+                allowed = self._database_check([pk for pk, _ in hits])
+                hits = [h for h in hits if h[0] in allowed]
+            else:
+                results = self._run(searcher, self.stop)
+                hits = [(hit[ID_FIELD], hit.score) for hit in results]
+            return hits[self.start : self.stop]
+
+    def _database_check(self, pks):
+        """Conditions on several fields of one related object (a many-to-many or reverse
+        relation) can't be checked on flattened documents; the database confirms those."""
+        allowed = set()
+        queryset = self.query_compiler.queryset
+        for i in range(0, len(pks), 500):
+            chunk = pks[i : i + 500]
+            allowed.update(
+                str(pk) for pk in queryset.filter(pk__in=chunk).values_list("pk", flat=True)
+            )
+        return allowed
+
+    def _do_search(self):
+        hits = self._hits()
+        if not hits:
+            return []
+        pk_field = self.query_compiler.model._meta.pk
+        pks = [pk_field.to_python(pk) for pk, _ in hits]
+        queryset = self.query_compiler.queryset.filter(pk__in=pks).order_by()
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        objects = {str(obj.pk): obj for obj in queryset}
+        results = []
+        for pk, score in hits:
+            obj = objects.get(pk)
+            if obj is None:
+                continue  # in the index but no longer in the database (or no longer visible)
+            if self._score_field:
+                setattr(obj, self._score_field, float(score) if score is not None else 0.0)
+            results.append(obj)
+        return results
+
+    def _do_count(self):
+        with self._searcher() as searcher:
+            results = self._run(searcher, None, ordered=False)
+            if self.query_compiler.needs_database:
+                total = len(self._database_check([hit[ID_FIELD] for hit in results]))
+            else:
+                total = len(results)
+        total = max(total - self.start, 0)
+        if self.stop is not None:
+            total = min(total, self.stop - self.start)
+        return total
+
+    def facet(self, field_name):
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f'index.FilterField("{field_name}") to {compiler.model.__name__}.search_fields.',
+                field_name=field_name,
+            )
+        column = filter_column(field.field_name)
+        counts = Counter()
+        with self._searcher() as searcher:
+            results = self._run(searcher, None, ordered=False)
+            for hit in results:
+                values = json.loads(hit.get(VALUES_FIELD) or "{}").get(column)
+                if not values:
+                    counts[None] += 1
+                    continue
+                for value in dict.fromkeys(values):
+                    counts[value] += 1
+        return OrderedDict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Backend
+# ---------------------------------------------------------------------------------------------
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshSearchQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    rebuilder_class = WhooshRebuilder
+    index_class = WhooshIndex
+    catch_indexing_errors = False
+
+    _open_indexes = {}  # directory -> whoosh index, shared by the backend instances of a process
+    _open_lock = threading.Lock()
+
+    def __init__(self, params):
+        super().__init__(params)
+        path = params.get("PATH") or Path(getattr(settings, "BASE_DIR", ".")) / "var" / (
+            "search-index"
+        )
+        self.path = Path(path)
+        self.lock_timeout = float(params.get("LOCK_TIMEOUT", 10))
+        self.time_limit = float(params.get("TIME_LIMIT", 5)) or None
+        self.recover_lock = threading.Lock()
+        self._indexes = {}
+
+    def get_index_for_model(self, model):
+        root = get_model_root(model)
+        key = root._meta.label_lower
+        if key not in self._indexes:
+            self._indexes[key] = self.index_class(self, root)
+        return self._indexes[key]
+
+    def open_index(self, directory):
+        key = str(directory)
+        with self._open_lock:
+            ix = self._open_indexes.get(key)
+            if ix is None:
+                try:
+                    if not wi.exists_in(key):
+                        raise IndexUnavailable(f"{key}: no index")
+                    ix = wi.open_dir(key)
+                    ix.schema  # noqa: B018 - read the table of contents now
+                except IndexUnavailable:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - any unreadable index
+                    raise IndexUnavailable(f"{key}: {exc}") from exc
+                self._open_indexes[key] = ix
+            return ix
+
+    def forget(self, directory):
+        if directory is None:
+            return
+        with self._open_lock:
+            self._open_indexes.pop(str(directory), None)
+
+
+SearchBackend = WhooshSearchBackend
