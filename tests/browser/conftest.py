@@ -31,24 +31,45 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 TIMEOUT_MS = 20_000
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    """Mark the browser tests and run them last (after pytest-django's own ordering): once
+    Playwright's event loop runs in the main thread, later tests would see an async context."""
     here = Path(__file__).resolve().parent
+    browser_items = []
     for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
+        if here in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            browser_items.append(item)
+    if browser_items:
+        others = [item for item in items if item not in browser_items]
+        items[:] = others + browser_items
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
             "(run `make browser-deps`, or `apt-get install chromium`).",
             pytrace=False,
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps database connections thread-local only while no event loop runs in the
+    # thread. Playwright's sync API starts one here, after which Django looks connections up
+    # per context and opens fresh ones: hand them the contents that Django serialized at
+    # setup (for serialized rollback), and close them before the loop goes away.
+    serialized = {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all()
+        if hasattr(conn, "_test_serialized_contents")
+    }
     playwright = sync_playwright().start()
+    for conn in connections.all():
+        if conn.alias in serialized:
+            conn._test_serialized_contents = serialized[conn.alias]
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     except Exception:
@@ -56,6 +77,7 @@ def browser():
         raise
     yield browser
     browser.close()
+    connections.close_all()
     playwright.stop()
 
 
