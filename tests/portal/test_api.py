@@ -187,6 +187,18 @@ def test_openapi_schema_for_logged_in_users_documents_me(client, member):
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
 
 
+def test_interactive_docs_for_logged_in_users_only(client, member):
+    assert client.get("/api/v1/docs").status_code == 302
+    client.force_login(member)
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    # No inline script and nothing from a CDN: the portal's CSP allows only 'self'.
+    scripts = soup.find_all("script")
+    assert all(s.get("src", "").startswith("/static/") for s in scripts if s.get("src"))
+    assert all(s.get("type") == "application/json" for s in scripts if not s.get("src"))
+
+
 # --- Tokens on the account page ---------------------------------------------------------------
 
 
