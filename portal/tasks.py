@@ -32,6 +32,13 @@ def send_invitation_email(*, invitation_id, token):
     message.send()
 
 
+def _page_path(page):
+    """The page's path on the site. (get_url() turns absolute, with the Site record's
+    hostname, as soon as there are several sites; the portal's address is BASE_URL.)"""
+    parts = page.get_url_parts()
+    return parts[2] if parts else "/"
+
+
 @task()
 def send_update_notification(*, page_id):
     """Email every active member who opted in, one message each, once per update."""
@@ -52,7 +59,7 @@ def send_update_notification(*, page_id):
     )
     context = {
         "page": page,
-        "link": absolute_url(page.get_url() or "/"),
+        "link": absolute_url(_page_path(page)),
         "preferences": absolute_url(reverse("portal:account_preferences")),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }

@@ -207,3 +207,22 @@ def test_scheduled_update_is_not_visible_before_it_goes_live(client, members):
     client.force_login(members["de"])
     assert client.get("/updates/budapest-meeting/").status_code == 404
     assert "Network meeting in Budapest" not in client.get("/updates/").content.decode()
+
+
+def test_email_link_uses_the_portal_address_with_several_sites(
+    members, settings, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Site
+
+    settings.WAGTAILADMIN_BASE_URL = "https://spoc.example.eu"
+    # A second host name for the same portal (e.g. an internal address).
+    Site.objects.create(
+        hostname="portal.internal", root_page=Site.objects.get().root_page, is_default_site=False
+    )
+    page = draft_update(title="Agenda & venue")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(page)
+    body = mail.outbox[0].body
+    assert "Read it (log in first): https://spoc.example.eu/updates/budapest-meeting/\n" in body
+    assert "Agenda & venue" in body  # plain text: not HTML-escaped
+    assert "for The network" in body
