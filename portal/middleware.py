@@ -30,15 +30,17 @@ class MFARequiredMiddleware:
             settings.PORTAL_MFA_REQUIRED
             and user is not None
             and user.is_authenticated
-            and not request.path_info.startswith(self.allowed_prefixes)
             and not is_mfa_enabled(user)
         ):
-            if request.path_info.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": "Set up two-factor authentication before using the portal."},
-                    status=403,
-                )
-            return redirect("mfa_index")
+            if not request.path_info.startswith(self.allowed_prefixes):
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": "Set up two-factor authentication before using the portal."},
+                        status=403,
+                    )
+                return redirect("mfa_index")
+            # The MFA pages tell the person why they cannot go anywhere else yet.
+            request.portal_mfa_setup_required = True
         return self.get_response(request)
 
 

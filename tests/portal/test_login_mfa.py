@@ -287,6 +287,8 @@ def test_mfa_index_offers_totp_activation(client, officer_be):
     login(client, officer_be.email)
     index = soup_of(client.get("/accounts/2fa/"))
     assert index.select_one('a[href="/accounts/2fa/totp/activate/"]')
+    # No "required" notice while the setting is off.
+    assert not index.select("#mfa-required-notice")
 
 
 # --- MFA required --------------------------------------------------------------------------
@@ -330,7 +332,10 @@ def test_without_mfa_the_api_answers_403_json(client, mfa_required, officer_be):
 
 def test_without_mfa_setup_pages_and_logout_still_work(client, mfa_required, officer_be, frozen):
     login(client, officer_be.email)
-    assert client.get("/accounts/2fa/").status_code == 200
+    index = client.get("/accounts/2fa/")
+    assert index.status_code == 200
+    notice = soup_of(index).select_one("#mfa-required-notice")
+    assert "Two-factor authentication is required" in notice.get_text()
     response = client.get("/accounts/2fa/totp/activate/")
     assert response["Location"].startswith("/accounts/reauthenticate/")
     assert client.get(response["Location"]).status_code == 200
@@ -346,6 +351,7 @@ def test_without_mfa_setup_pages_and_logout_still_work(client, mfa_required, off
 def test_with_mfa_set_up_everything_is_reachable(client, mfa_required, officer_be, frozen):
     login(client, officer_be.email)
     activate_totp(client)
+    assert not soup_of(client.get("/accounts/2fa/")).select("#mfa-required-notice")
     for path in ("/", "/updates/", "/account/preferences/", "/accounts/sessions/"):
         assert client.get(path).status_code == 200, path
     response = client.get("/api/v1/me")
