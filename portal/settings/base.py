@@ -227,8 +227,15 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "ods", "pptx", "t
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
+# The portal's Whoosh backend (portal/search/, docs/search.md); production can switch to
+# OpenSearch with SEARCH_BACKEND=opensearch (portal/settings/production.py).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {
+        "BACKEND": "portal.search.whoosh_backend",
+        "PATH": env("SEARCH_INDEX_PATH", str(BASE_DIR / "var" / "search-index")),
+        "LOCK_TIMEOUT": 10,
+        "TIME_LIMIT": 5,
+    },
 }
 
 # --- Background work -----------------------------------------------------------------------

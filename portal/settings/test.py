@@ -22,3 +22,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 if not env("DATABASE_URL"):
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+# Each test process gets its own, empty search index directory.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        **WAGTAILSEARCH_BACKENDS["default"],  # noqa: F405
+        "PATH": tempfile.mkdtemp(prefix="portal-test-search-index-"),
+    }
+}
