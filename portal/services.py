@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +34,10 @@ def invitation_create(*, actor, email, organisation, roles):
         raise PermissionDenied("You may not invite people to this organisation.")
     roles = _check_roles(actor, roles)
     email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email).exists():
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    ):
         raise ValidationError("A user with this email address already exists.")
     now = timezone.now()
     Invitation.objects.select_for_update().filter(

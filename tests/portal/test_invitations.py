@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal import services
@@ -469,3 +470,10 @@ def test_invitation_used_up_during_submission_saves_nothing(client, admin, monke
     assert "withdrawn" in soup_of(response).select_one(".invitation-reason").get_text()
     assert not User.objects.filter(email="new.person@example.eu").exists()
     assert not EmailAddress.objects.filter(email="new.person@example.eu").exists()
+
+
+def test_inviting_an_address_another_member_added_is_refused(admin, officer_be):
+    EmailAddress.objects.create(user=officer_be, email="second@police.example", verified=False)
+    with pytest.raises(ValidationError):
+        create_invitation(admin, email="Second@Police.example")
+    assert not Invitation.objects.exists()
