@@ -2,15 +2,16 @@
 Administrators manage everyone here (admin access is for staff roles only); a Head of SPOC
 manages their own country from the portal's People pages instead."""
 
+from allauth.account.models import EmailAddress
 from django import forms
 from django.db import transaction
 from wagtail import hooks
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
-from wagtail.users.views.users import EditView, UserViewSet
+from wagtail.users.views.users import CreateView, EditView, UserViewSet
 
-from portal.models import Organisation
-from portal.services import user_sessions_end
+from portal.models import Organisation, User
+from portal.services import user_email_set_by_admin, user_sessions_end
 
 
 class _OrganisationFieldMixin(forms.Form):
@@ -20,6 +21,18 @@ class _OrganisationFieldMixin(forms.Form):
         help_text="The country's SPOC or the agency the person belongs to.",
     )
     notify_updates = forms.BooleanField(label="Email Presidency updates", required=False)
+
+    def clean_email(self):
+        """People log in by email: one address, one account."""
+        email = self.cleaned_data["email"]
+        others = User.objects.filter(email__iexact=email)
+        addresses = EmailAddress.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            addresses = addresses.exclude(user_id=self.instance.pk)
+        if others.exists() or addresses.exists():
+            raise forms.ValidationError("Another account already uses this email address.")
+        return email
 
 
 class PortalUserCreationForm(_OrganisationFieldMixin, UserCreationForm):
@@ -43,10 +56,20 @@ class PortalUserEditForm(_OrganisationFieldMixin, UserEditForm):
         fields = UserEditForm.Meta.fields | {"organisation", "notify_updates"}
 
 
+class PortalUserCreateView(CreateView):
+    def save_instance(self):
+        with transaction.atomic():
+            instance = super().save_instance()
+            user_email_set_by_admin(user=instance)
+        return instance
+
+
 class PortalUserEditView(EditView):
     def save_instance(self):
         with transaction.atomic():
             instance = super().save_instance()
+            if "email" in self.form.changed_data:
+                user_email_set_by_admin(user=instance)
             if not instance.is_active:
                 user_sessions_end(user=instance)
         return instance
@@ -76,6 +99,7 @@ hooks.register("register_bulk_action", PortalSetActiveStateBulkAction, order=100
 
 
 class PortalUserViewSet(UserViewSet):
+    add_view_class = PortalUserCreateView
     edit_view_class = PortalUserEditView
 
     def get_form_class(self, for_update=False):

@@ -138,6 +138,22 @@ def user_sessions_end(*, user):
 
 
 @transaction.atomic
+def user_email_set_by_admin(*, user):
+    """An administrator entered the address in the Wagtail admin: make it the account's
+    primary login address. It counts as verified because the account has no password the
+    administrator knows: the only way in is the password-reset link sent to that mailbox."""
+    if not user.email:
+        return None
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    address, _created = EmailAddress.objects.update_or_create(
+        user=user,
+        email__iexact=user.email,
+        defaults={"email": user.email, "verified": True, "primary": True},
+    )
+    return address
+
+
+@transaction.atomic
 def user_update_preferences(*, user, notify_updates):
     user.notify_updates = bool(notify_updates)
     user.save(update_fields=["notify_updates"])

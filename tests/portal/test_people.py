@@ -213,7 +213,11 @@ def test_disabling_ends_sessions_and_blocks_login(client, head_be, officer_be):
 
     # And the password no longer opens the portal.
     fresh = Client()
-    fresh.post("/accounts/login/", {"login": officer_be.email, "password": PASSWORD})
+    response = fresh.post(
+        "/accounts/login/", {"login": officer_be.email, "password": PASSWORD}, follow=True
+    )
+    assert "Account Inactive" in soup_of(response).select_one("main h1").get_text()
+    assert not response.wsgi_request.user.is_authenticated
     assert fresh.get("/").status_code == 302
 
 
@@ -336,3 +340,77 @@ def test_admin_creates_user_with_organisation_in_wagtail_admin(client, admin):
     # No password is set in the admin: the person uses password reset (or an invitation).
     assert not created.has_usable_password()
     assert Role.ADMIN not in created.role_codes
+
+
+def test_admin_created_user_sets_a_password_by_reset_and_logs_in(client, admin, mailoutbox):
+    import re
+
+    from portal.models import Organisation, User
+
+    client.force_login(admin)
+    data = admin_edit_form_data(soup_of(client.get("/admin/users/new/")))
+    data.update(
+        {
+            "username": "cepol.trainer",
+            "email": "trainer@cepol.example",
+            "first_name": "Tom",
+            "last_name": "Horvath",
+            "organisation": str(Organisation.objects.get(slug="cepol").pk),
+        }
+    )
+    assert client.post("/admin/users/new/", data).status_code == 302
+    client.logout()
+
+    browser = Client()
+    browser.post("/accounts/password/reset/", {"email": "trainer@cepol.example"})
+    body = mailoutbox[-1].body
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", body).group(1)
+    form_url = browser.get(link)["Location"]
+    new_password = "a-brand-new-passphrase-for-cepol"
+    response = browser.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    response = browser.post(
+        "/accounts/login/", {"login": "trainer@cepol.example", "password": new_password}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert browser.get("/").wsgi_request.user == User.objects.get(email="trainer@cepol.example")
+
+
+def test_admin_cannot_give_two_accounts_the_same_address(client, admin, officer_be, head_be):
+    from portal.models import Organisation, User
+
+    client.force_login(admin)
+    data = admin_edit_form_data(soup_of(client.get("/admin/users/new/")))
+    data.update(
+        {
+            "username": "dup",
+            "email": officer_be.email.upper(),
+            "first_name": "D",
+            "last_name": "U",
+            "organisation": str(Organisation.objects.get(slug="spoc-be").pk),
+        }
+    )
+    response = client.post("/admin/users/new/", data)
+    assert response.status_code == 200
+    assert "already uses this email" in soup_of(response).get_text()
+    assert not User.objects.filter(username="dup").exists()
+
+    data = admin_edit_form_data(soup_of(client.get(f"/admin/users/edit/{head_be.pk}/")))
+    data["email"] = officer_be.email
+    response = client.post(f"/admin/users/edit/{head_be.pk}/", data)
+    assert response.status_code == 200
+    assert refresh(head_be).email != officer_be.email
+
+
+def test_email_changed_in_admin_becomes_the_login_address(client, admin, officer_be):
+    client.force_login(admin)
+    data = admin_edit_form_data(soup_of(client.get(f"/admin/users/edit/{officer_be.pk}/")))
+    data["email"] = "renamed@police.example"
+    assert client.post(f"/admin/users/edit/{officer_be.pk}/", data).status_code == 302
+    browser = Client()
+    response = browser.post(
+        "/accounts/login/", {"login": "renamed@police.example", "password": PASSWORD}
+    )
+    assert response["Location"] == "/"
+    assert browser.get("/").wsgi_request.user == officer_be
