@@ -73,6 +73,15 @@ def invitations_visible_to(actor):
     return qs.none()
 
 
+def invitations_open_visible_to(actor):
+    """Invitations the actor sees whose links still work, soonest to expire first."""
+    return (
+        invitations_visible_to(actor)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("expires_at")
+    )
+
+
 def organisations_for_invitation(actor):
     if permissions.is_admin(actor):
         return Organisation.objects.select_related("country")

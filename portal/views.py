@@ -48,9 +48,7 @@ def people_list(request):
     _require_people_manager(request)
     people = selectors.people_manageable_by(request.user).order_by("last_name", "email")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    invitations = selectors.invitations_visible_to(request.user).filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
-    )[:50]
+    invitations = selectors.invitations_open_visible_to(request.user)[:50]
     return render(
         request,
         "portal/people/list.html",

@@ -477,3 +477,24 @@ def test_inviting_an_address_another_member_added_is_refused(admin, officer_be):
     with pytest.raises(ValidationError):
         create_invitation(admin, email="Second@Police.example")
     assert not Invitation.objects.exists()
+
+
+def test_people_page_lists_only_invitations_that_still_work(client, head_be, settings):
+    services.invitation_create(
+        actor=head_be, email="old@example.eu", organisation=org("spoc-be"), roles=["officer"]
+    )
+    later = timezone.now() + timedelta(days=settings.PORTAL_INVITATION_DAYS - 1)
+    with time_machine.travel(later, tick=False):
+        services.invitation_create(
+            actor=head_be, email="fresh@example.eu", organisation=org("spoc-be"), roles=["editor"]
+        )
+    gone, _ = services.invitation_create(
+        actor=head_be, email="gone@example.eu", organisation=org("spoc-be"), roles=["officer"]
+    )
+    services.invitation_revoke(actor=head_be, invitation=gone)
+    with time_machine.travel(later + timedelta(days=1, minutes=1), tick=False):
+        client.force_login(head_be)
+        soup = soup_of(client.get("/people/"))
+    tables = soup.select("main table")
+    listed = [row.select_one("td").get_text(strip=True) for row in tables[1].select("tbody tr")]
+    assert listed == ["fresh@example.eu"]
