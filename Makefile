@@ -51,6 +51,7 @@ browser-deps:
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-search-conformance PYTEST_ARGS=
 
 lint: install
 	$(VENV)/bin/ruff check .

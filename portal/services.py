@@ -161,19 +161,6 @@ def user_update_preferences(*, user, notify_updates):
 
 
 @transaction.atomic
-def update_notification_queue(*, page):
-    """Queue the members' email for a newly published update, once per update."""
-    notification, created = UpdateNotification.objects.get_or_create(
-        page_id=page.pk, defaults={"queued_at": timezone.now()}
-    )
-    if created:
-        from portal.tasks import send_update_notification
-
-        transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page.pk))
-    return notification
-
-
-@transaction.atomic
 def api_token_create(*, user, name):
     """A new API token for the user; the plaintext is returned once and never stored."""
     return APIToken.create_token(user=user, name=name)

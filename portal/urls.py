@@ -1,6 +1,7 @@
+from allauth.account.views import LogoutView
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,10 +14,20 @@ from portal.feeds import UpdatesAtomFeed
 
 class AllauthLoginRedirect(RedirectView):
     """Wagtail always registers its own password-only login; send it to allauth's (with MFA),
-    keeping the `next` parameter."""
+    keeping the `next` parameter. Wagtail also sends logged-in users without admin access
+    here (with its "no permission" message): they go to the dashboard, which shows that
+    message, instead of bouncing between the two logins."""
 
-    url = reverse_lazy("account_login")
     query_string = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        if self.request.user.is_authenticated:
+            return "/"
+        return super().get_redirect_url(*args, **kwargs)
+
+    @property
+    def url(self):
+        return reverse("account_login")
 
 
 portal_patterns = [
@@ -43,10 +54,8 @@ portal_patterns = [
 
 urlpatterns = [
     path("admin/login/", login_not_required(AllauthLoginRedirect.as_view())),
-    path(
-        "admin/logout/",
-        RedirectView.as_view(url=reverse_lazy("account_logout"), query_string=True),
-    ),
+    # Wagtail's "Log out" posts here: log out through allauth in one step.
+    path("admin/logout/", LogoutView.as_view()),
     path(
         "admin/password_reset/",
         login_not_required(RedirectView.as_view(url=reverse_lazy("account_reset_password"))),

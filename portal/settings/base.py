@@ -67,10 +67,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.NoStoreForUsersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.MFARequiredMiddleware",
-    "portal.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.PortalCSPMiddleware",
@@ -217,7 +217,9 @@ PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail redirects here; portal.urls forwards to allauth (or, for users already logged in
+# without admin access, to the dashboard).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
