@@ -5,9 +5,17 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page
 
-from portal.models import Organisation, Role, UpdateIndexPage, UpdatePage, User
+from portal.models import (
+    Organisation,
+    Role,
+    UpdateIndexPage,
+    UpdateNotification,
+    UpdatePage,
+    User,
+)
 from portal.services import _apply_roles
 
 DEMO_PASSWORD = "spoc-demo-2026"  # noqa: S105 - public demo password, dev settings only
@@ -150,4 +158,9 @@ def seed_updates(report):
             body=f"<p>{summary}</p><p>Further details will follow on the portal.</p>",
         )
         index.add_child(instance=page)
+        # Demo updates are back-dated news: mark them as already announced so that seeding
+        # does not email every demo account.
+        UpdateNotification.objects.get_or_create(
+            page_id=page.pk, defaults={"queued_at": timezone.now(), "sent_at": timezone.now()}
+        )
         page.save_revision().publish()

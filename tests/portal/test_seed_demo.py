@@ -75,3 +75,10 @@ def test_seed_demo_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.filter(email="admin@example.eu").exists()
+
+
+def test_seeding_emails_nobody(mailoutbox):
+    """The demo updates are back-dated news: seeding must not mail every demo account."""
+    call_command("seed_demo", "--force")
+    assert mailoutbox == []
+    assert UpdateNotification.objects.filter(sent_at__isnull=True).count() == 0
