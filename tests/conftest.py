@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import PASSWORD, UserFactory, admin_user, user_in
 
@@ -6,6 +7,14 @@ from tests.factories import PASSWORD, UserFactory, admin_user, user_in
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and TOTP replay guards live in the cache; every test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,25 +2,15 @@
 own, and opens only to staff roles."""
 
 import pytest
-from bs4 import BeautifulSoup
-from django.core.cache import cache
 
 from portal.models import Organisation
 from tests.factories import PASSWORD, UserFactory, admin_user, user_in
+from tests.helpers import soup_of
 from tests.portal.test_login_mfa import frozen, totp_code, user_with_totp  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def sees_wagtail_admin(response):

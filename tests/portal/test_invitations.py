@@ -7,20 +7,17 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal import services
 from portal.models import Invitation, Organisation, Role, User
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def org(slug):

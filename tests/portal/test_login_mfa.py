@@ -16,12 +16,11 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
-from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.test import Client
 
 from portal.adapters import PortalMFAAdapter
 from tests.factories import PASSWORD
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +28,12 @@ NOW = datetime(2026, 3, 10, 9, 0, 5, tzinfo=ZoneInfo("Europe/Brussels"))
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits and TOTP replay guards live in the cache; start every test clean.
-    cache.clear()
-    yield
-    cache.clear()
-
 
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def totp_code(secret, at=None):

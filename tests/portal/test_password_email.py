@@ -4,11 +4,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import PASSWORD
+from tests.helpers import soup_of
 from tests.portal.test_login_mfa import frozen, totp_code, user_with_totp  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "another-long-passphrase-for-spoc-77"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def link_in(message, prefix):

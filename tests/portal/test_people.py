@@ -4,17 +4,14 @@ ends its sessions."""
 
 import pytest
 from allauth.usersessions.models import UserSession
-from bs4 import BeautifulSoup
 from django.test import Client
 
 from portal.models import Role
 from tests.factories import PASSWORD, UserFactory, user_in
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def people_rows(response):

@@ -2,11 +2,10 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
-from bs4 import BeautifulSoup
 from django.conf import settings
-from django.core.cache import cache
 
 from tests.factories import user_in
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ PORTAL_PAGES = [
     "/accounts/password/change/",
 ]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -46,9 +39,6 @@ def csp_of(response):
             directives[words[0]] = words[1:]
     return directives
 
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 # --- Caching -------------------------------------------------------------------------------

@@ -10,27 +10,17 @@ from pathlib import Path
 import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
-from bs4 import BeautifulSoup
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from tests.factories import PASSWORD
+from tests.helpers import soup_of
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def browser_logged_in(user, agent):
