@@ -57,7 +57,16 @@ from whoosh.collectors import FilterCollector
 from whoosh.index import LockError
 from whoosh.searching import TimeLimit
 
-from .analysis import plain_analyzer, stemming_analyzer, tokens
+from . import results_api
+from .analysis import (
+    DEFAULT_LANGUAGE,
+    document_language,
+    plain_analyzer,
+    stem_word,
+    stemming_analyzer,
+    tokens,
+    word_spans,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -942,6 +951,17 @@ class RestrictingCollector(FilterCollector):
         self.filtered_count = filtered
 
 
+def _query_string(query):
+    """The text typed by the user, for a query made of one text leaf; None otherwise."""
+    if isinstance(query, str):
+        return query
+    if isinstance(query, (PlainText, Phrase, Fuzzy)):
+        return query.query_string
+    if isinstance(query, Boost):
+        return _query_string(query.subquery)
+    return None
+
+
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
@@ -1024,6 +1044,96 @@ class WhooshSearchResults(BaseSearchResults):
         if self.stop is not None:
             total = min(total, self.stop - self.start)
         return total
+
+    # Snippets and suggestions (contract in portal/search/results_api.py) -------------------
+
+    def _highlight_terms(self):
+        """(stems, words, prefixes) that the query matches: stems in the stemmed columns,
+        whole unstemmed words (fuzzy terms expanded), prefixes for autocomplete."""
+        if getattr(self, "_terms", None) is not None:
+            return self._terms
+        stems, words, prefixes = set(), set(), set()
+        text, _ = self._query()
+        fuzzy = []
+
+        def walk(q):
+            if isinstance(q, wq.Not):
+                return
+            if isinstance(q, wq.FuzzyTerm):
+                fuzzy.append(q)
+            elif isinstance(q, wq.Prefix):
+                prefixes.add(q.text)
+            elif isinstance(q, wq.Term):
+                (stems if q.fieldname.startswith("t_") else words).add(q.text)
+            elif isinstance(q, wq.Phrase):
+                (stems if q.fieldname.startswith("t_") else words).update(q.words)
+            elif not q.is_leaf():
+                for child in q.children():
+                    walk(child)
+
+        walk(text)
+        if fuzzy:
+            with self._searcher() as searcher:
+                reader = searcher.reader()
+                for q in fuzzy:
+                    for _, btext in q.expanded_terms(reader):
+                        words.add(btext.decode() if isinstance(btext, bytes) else btext)
+        self._terms = (stems, words, prefixes)
+        return self._terms
+
+    def highlight(self, obj, fields=None, max_chars=results_api.DEFAULT_MAX_CHARS):
+        """The best-matching fragment of ``obj``'s indexed text as escaped HTML, matched words
+        (stem and accent aware) in ``<mark>``; a leading excerpt when nothing matches."""
+        text = results_api.indexed_text(obj, fields)
+        stems, words, prefixes = self._highlight_terms()
+        languages = list(dict.fromkeys([document_language(obj), DEFAULT_LANGUAGE]))
+        spans, keys = [], []
+        for start, end, word in word_spans(text):
+            key = None
+            if word in words:
+                key = word
+            elif any(word.startswith(p) for p in prefixes):
+                key = word
+            else:
+                for language in languages:
+                    stem = stem_word(text[start:end], language)
+                    if stem is not None and stem in stems:
+                        key = stem
+                        break
+            if key is not None:
+                spans.append((start, end))
+                keys.append(key)
+        return results_api.best_fragment(text, spans, keys, max_chars)
+
+    def suggestion(self):
+        """The query with each word unknown in the index replaced by the closest indexed word
+        (unstemmed column, Whoosh's corrector), or None when every word is known or has no
+        close word."""
+        query_string = _query_string(self.query_compiler.query)
+        if not query_string or not query_string.strip():
+            return None
+        changed = False
+        pieces = []
+        position = 0
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            corrector = None
+            for start, end, word in word_spans(query_string):
+                if len(word) < 3 or word.isdigit() or reader.doc_frequency(PLAIN_FIELD, word):
+                    continue
+                if corrector is None:
+                    corrector = searcher.corrector(PLAIN_FIELD)
+                found = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 5 else 2,
+                                          prefix=1)
+                if found:
+                    pieces.append(query_string[position:start])
+                    pieces.append(found[0])
+                    position = end
+                    changed = True
+        if not changed:
+            return None
+        pieces.append(query_string[position:])
+        return "".join(pieces)
 
     def facet(self, field_name):
         compiler = self.query_compiler
