@@ -2,4 +2,9 @@ from django.apps import AppConfig
 
 
 class MeetingsConfig(AppConfig):
+    default = True
     name = "meetings"
+    verbose_name = "Network meetings"
+
+    def ready(self):
+        from meetings import demo, panels, signal_handlers  # noqa: F401

@@ -1,0 +1,287 @@
+"""Network meetings in the page tree: Meetings > year > meeting.
+
+A meeting carries its own calendar identity: `ical_uid` is random and stored (never derived
+from URLs or personal data) and `ical_sequence` is raised by meetings.services whenever the
+published time, place or status changes. Revisions never carry these fields back (see
+`MeetingPage.with_content_json`)."""
+
+import uuid
+import zoneinfo
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+ICAL_UID_DOMAIN = "spoc-network-portal"
+
+
+def new_ical_uid():
+    """A random, stable calendar UID (RFC 5545 §3.8.4.7; RFC 7986 recommends a UUID)."""
+    return f"{uuid.uuid4()}@{ICAL_UID_DOMAIN}"
+
+
+@cache
+def time_zone_names():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    if value not in time_zone_names():
+        raise ValidationError(
+            "%(value)s is not a known time zone (use an IANA name such as Europe/Dublin).",
+            params={"value": value},
+        )
+
+
+class MeetingIndexPage(Page):
+    """The network's meetings: the coming ones and the archive by year."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["meetings.MeetingYearPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from meetings import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming"] = list(selectors.meetings_upcoming(user=request.user))
+        context["years"] = list(selectors.meeting_years())
+        context["calendar"] = selectors.calendar_feed_urls(request=request, user=request.user)
+        return context
+
+
+class MeetingYearPage(Page):
+    """One year of meetings (the archive is browsed by year)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("year")]
+    parent_page_types = ["meetings.MeetingIndexPage"]
+    subpage_types = ["meetings.MeetingPage"]
+
+    class Meta:
+        verbose_name = "Meeting year"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="meeting_year_plausible"
+            ),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from meetings import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["meetings"] = list(selectors.meetings_of_year(user=request.user, year_page=self))
+        context["index_page"] = self.get_parent()
+        return context
+
+
+class MeetingPageForm(WagtailAdminPageForm):
+    """Start and end are typed as wall-clock times of the meeting's own time zone (a Dublin
+    meeting at 09:30 is 09:30 in Dublin, whatever the editor's or server's zone). An empty
+    host Presidency is taken from the rota on the start date."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.time_zone and instance.start and not self.is_bound:
+            tz = zoneinfo.ZoneInfo(instance.time_zone)
+            for name in ("start", "end"):
+                value = getattr(instance, name)
+                if value is not None and name in self.fields:
+                    self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
+
+    def clean(self):
+        from portal.reference import presidency_on
+
+        cleaned = super().clean()
+        tz_name = cleaned.get("time_zone")
+        tz = zoneinfo.ZoneInfo(tz_name) if tz_name in time_zone_names() else None
+        if tz is not None:
+            current = timezone.get_current_timezone()
+            for name in ("start", "end"):
+                value = cleaned.get(name)
+                if value is not None:
+                    wall_clock = timezone.localtime(value, current).replace(tzinfo=None)
+                    cleaned[name] = wall_clock.replace(tzinfo=tz)
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The meeting must end after it starts.")
+        if start and not cleaned.get("presidency"):
+            term = presidency_on(start.astimezone(tz).date() if tz else start.date())
+            if term is not None:
+                cleaned["presidency"] = term
+        return cleaned
+
+
+class MeetingPage(Page):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        INVITATIONS_SENT = "invitations_sent", "Invitations sent"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    presidency = models.ForeignKey(
+        "portal.PresidencyTerm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name="host Presidency",
+        help_text="Leave empty to take the Presidency holding office on the start date.",
+    )
+    start = models.DateTimeField(help_text="In the meeting's time zone.")
+    end = models.DateTimeField(help_text="In the meeting's time zone.")
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/Brussels",
+        validators=[validate_time_zone],
+        help_text="Where the meeting takes place, as an IANA name (e.g. Europe/Dublin).",
+    )
+    all_day = models.BooleanField(
+        "all-day meeting",
+        default=False,
+        help_text="Whole days from the start date to the end date, without times.",
+    )
+    venue = models.CharField(max_length=255, blank=True)
+    online_url = models.URLField(
+        "online link",
+        max_length=500,
+        blank=True,
+        help_text="Shown only to registered participants.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    description = RichTextField(
+        blank=True, features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+    )
+    ical_uid = models.CharField(
+        "calendar UID", max_length=255, unique=True, default=new_ical_uid, editable=False
+    )
+    ical_sequence = models.PositiveIntegerField("calendar sequence", default=0, editable=False)
+    # Digest of the time, place and status last seen on publication (see services).
+    ical_state = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    base_form_class = MeetingPageForm
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("all_day")]),
+            ],
+            heading="When",
+        ),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], heading="Where"),
+        FieldPanel("presidency"),
+        FieldPanel("status"),
+        FieldPanel("description"),
+        InlinePanel("documents", label="Meeting documents"),
+    ]
+    parent_page_types = ["meetings.MeetingYearPage"]
+    subpage_types = []
+    exclude_fields_in_copy = ["ical_uid", "ical_sequence", "ical_state"]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("venue"),
+        index.SearchField("description"),
+        index.FilterField("start"),
+        index.FilterField("status"),
+    ]
+
+    class Meta:
+        verbose_name = "meeting"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "planned",
+                        "invitations_sent",
+                        "confirmed",
+                        "held",
+                        "postponed",
+                        "cancelled",
+                    ]
+                ),
+                name="meeting_status_known",
+            ),
+            models.CheckConstraint(condition=~Q(time_zone=""), name="meeting_time_zone_set"),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The meeting must end after it starts."})
+
+    def with_content_json(self, content):
+        """Revisions never bring back an old calendar identity: UID, SEQUENCE and the state
+        digest always come from the database row."""
+        obj = super().with_content_json(content)
+        obj.ical_uid = self.ical_uid
+        obj.ical_sequence = self.ical_sequence
+        obj.ical_state = self.ical_state
+        return obj
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.tzinfo)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.tzinfo)
+
+    @property
+    def first_day(self):
+        return self.local_start.date()
+
+    @property
+    def last_day(self):
+        """The last day of an all-day meeting (inclusive)."""
+        return self.local_end.date()
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    def get_context(self, request, *args, **kwargs):
+        from meetings import permissions
+
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = [
+            item.document
+            for item in self.documents.select_related("document").order_by("sort_order")
+        ]
+        context["can_see_online_link"] = permissions.can_see_online_link(request.user, self)
+        context["ics_url"] = reverse("meetings:meeting_ics", args=[self.pk])
+        return context
+
+
+class MeetingDocument(Orderable):
+    page = ParentalKey(MeetingPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=120, blank=True, help_text="e.g. Agenda, Minutes")
+
+    panels = [FieldPanel("document"), FieldPanel("label")]
+
+    def __str__(self):
+        return self.label or str(self.document)

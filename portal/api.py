@@ -252,3 +252,6 @@ def api_urls():
         pattern.callback.login_required = False
     patterns = [*patterns, re_path(r"^(?P<path>.*)$", _not_found)]
     return patterns, app_name, namespace
+
+
+api.add_router("/meetings", "meetings.api.router")

@@ -1,0 +1,104 @@
+"""Meetings in the JSON API (/api/v1/meetings), added to portal.api's NinjaAPI. Same access
+as the pages: published meetings, for members of the network."""
+
+import datetime
+
+from django.http import Http404
+from django.urls import reverse
+from ninja import Router, Schema
+
+from meetings import permissions, selectors
+from meetings.calendar import description_text
+
+router = Router(tags=["meetings"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class PresidencyRefOut(Schema):
+    country_code: str
+    country: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    start: datetime.datetime
+    end: datetime.datetime
+    time_zone: str
+    all_day: bool
+    venue: str
+    status: str
+    presidency: PresidencyRefOut | None
+    url: str
+    ics_url: str
+
+
+class MeetingDetailOut(MeetingOut):
+    description: str
+    online_url: str | None
+    ical_uid: str
+    ical_sequence: int
+    agenda: list[dict]
+
+
+def _meeting(request, meeting):
+    term = meeting.presidency
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "start": meeting.local_start,
+        "end": meeting.local_end,
+        "time_zone": meeting.time_zone,
+        "all_day": meeting.all_day,
+        "venue": meeting.venue,
+        "status": meeting.status,
+        "presidency": {
+            "country_code": term.country.code,
+            "country": term.country.name,
+            "starts_on": term.starts_on,
+            "ends_on": term.ends_on,
+        }
+        if term
+        else None,
+        "url": meeting.get_full_url(request=request),
+        "ics_url": request.build_absolute_uri(reverse("meetings:meeting_ics", args=[meeting.pk])),
+    }
+
+
+@router.get(
+    "",
+    response={200: list[MeetingOut], 401: ErrorOut},
+    summary="The published meetings, earliest first, each with its .ics address",
+)
+def meeting_list(request, year: int | None = None):
+    meetings = selectors.meetings_visible_to(request.user)
+    if year is not None:
+        meetings = meetings.filter(start__year=year)
+    return [_meeting(request, meeting) for meeting in meetings]
+
+
+@router.get(
+    "/{meeting_id}",
+    response={200: MeetingDetailOut, 401: ErrorOut, 404: ErrorOut},
+    summary="One meeting: details (the agenda comes with a later version)",
+)
+def meeting_detail(request, meeting_id: int):
+    meeting = selectors.meeting_visible_to(request.user, meeting_id)
+    if meeting is None:
+        raise Http404
+    data = _meeting(request, meeting)
+    data.update(
+        description=description_text(meeting.description),
+        online_url=meeting.online_url
+        if permissions.can_see_online_link(request.user, meeting)
+        else None,
+        ical_uid=meeting.ical_uid,
+        ical_sequence=meeting.ical_sequence,
+        agenda=[],
+    )
+    return data

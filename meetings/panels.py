@@ -1,0 +1,54 @@
+"""Dashboard panels: the next meetings (everyone) and the Presidency's semester check."""
+
+from django.urls import reverse
+
+from meetings import permissions, selectors
+from meetings.models import MeetingIndexPage
+from portal.dashboard import DashboardPanel, register_panel
+
+
+@register_panel
+class NextMeetingsPanel(DashboardPanel):
+    name = "next-meetings"
+    title = "Next meetings"
+    template_name = "meetings/panels/next_meetings.html"
+    order = 20
+    limit = 3
+
+    def is_visible(self, request):
+        """Shown when a meeting is coming (the Meetings page says when none is)."""
+        if not permissions.can_see_meetings(request.user) or not selectors.any_meeting_upcoming():
+            return False
+        self.meetings = list(selectors.meetings_upcoming(user=request.user, limit=self.limit))
+        return bool(self.meetings)
+
+    def get_context(self, request):
+        index = MeetingIndexPage.objects.live().first()
+        return {
+            "meetings": self.meetings,
+            "index_url": index.get_url(request=request) if index else None,
+        }
+
+
+@register_panel
+class SemesterCheckPanel(DashboardPanel):
+    """Warns the Presidency when the current or the next semester has no meeting planned:
+    the network meets at least twice a year, once per Presidency."""
+
+    name = "meeting-semester-check"
+    title = "Meetings to convene"
+    template_name = "meetings/panels/semester_check.html"
+    order = 5
+
+    def is_visible(self, request):
+        if not permissions.is_presidency(request.user):
+            return False
+        self.missing = selectors.presidency_terms_without_meeting()
+        return bool(self.missing)
+
+    def get_context(self, request):
+        index = MeetingIndexPage.objects.first()
+        return {
+            "missing": self.missing,
+            "admin_url": reverse("wagtailadmin_explore", args=[index.pk]) if index else None,
+        }

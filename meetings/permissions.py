@@ -1,0 +1,27 @@
+"""Who may see what of a meeting. Used by selectors, views, feeds and the API alike."""
+
+from portal.models import Role
+
+# Until registration exists, the online link goes to those who will certainly take part.
+ONLINE_LINK_ROLES = frozenset({Role.HEAD, Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
+PRESIDENCY_ROLES = frozenset({Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
+
+
+def can_see_meetings(user):
+    """Every active member of the network sees the published meetings."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_see_online_link(user, meeting=None):
+    return can_see_meetings(user) and user.has_role(*ONLINE_LINK_ROLES)
+
+
+def is_presidency(user):
+    # Presidency roles reach the admin; asking that first costs nothing on pages that show
+    # the admin link anyway (Django caches the permissions on the user) and spares everyone
+    # else the roles query.
+    return (
+        can_see_meetings(user)
+        and user.has_perm("wagtailadmin.access_admin")
+        and user.has_role(*PRESIDENCY_ROLES)
+    )

@@ -1,0 +1,99 @@
+"""Reads on meetings, already scoped to what the asking user may see: published meetings
+only (drafts never), for active members of the network only."""
+
+import datetime
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import permissions
+from meetings.models import MeetingPage, MeetingYearPage
+from portal.models import AccessToken, PresidencyTerm
+from portal.tokens import access_token_for
+
+
+def meetings_visible_to(user):
+    """Published meetings the user may see, earliest first."""
+    if not permissions.can_see_meetings(user):
+        return MeetingPage.objects.none()
+    return MeetingPage.objects.live().select_related("presidency__country").order_by("start", "pk")
+
+
+def meeting_visible_to(user, meeting_id):
+    """One published meeting by id, or None when it does not exist or may not be seen."""
+    return meetings_visible_to(user).filter(pk=meeting_id).first()
+
+
+def meetings_upcoming(*, user, now=None, limit=None):
+    """Meetings not yet over, soonest first (cancelled ones included, marked as such)."""
+    now = now or timezone.now()
+    qs = meetings_visible_to(user).filter(end__gte=now)
+    return qs[:limit] if limit else qs
+
+
+ANY_UPCOMING_KEY = "meetings:any-upcoming"
+
+
+def any_meeting_upcoming(*, now=None):
+    """Whether any published meeting is still to come. Cached (the dashboard asks on every
+    visit): a False answer is only made wrong by a publication, which forgets it (see
+    meetings.services.meeting_calendar_sync); a stale True only costs the full query."""
+    value = cache.get(ANY_UPCOMING_KEY)
+    if value is None:
+        now = now or timezone.now()
+        value = MeetingPage.objects.live().filter(end__gte=now).exists()
+        cache.set(ANY_UPCOMING_KEY, value, 300)
+    return value
+
+
+def forget_upcoming():
+    cache.delete(ANY_UPCOMING_KEY)
+
+
+def meetings_of_year(*, user, year_page):
+    return meetings_visible_to(user).child_of(year_page)
+
+
+def meeting_years():
+    """The archive's years, newest first."""
+    return MeetingYearPage.objects.live().order_by("-year")
+
+
+def meetings_for_feed(*, user, now=None):
+    """What a calendar subscription shows: the user's visible meetings from two years back."""
+    now = now or timezone.now()
+    return meetings_visible_to(user).filter(end__gte=now - datetime.timedelta(days=731))
+
+
+def calendar_feed_urls(*, request, user):
+    """The user's personal subscription addresses (https and webcal), or None."""
+    if not permissions.can_see_meetings(user):
+        return None
+    token = access_token_for(user=user, purpose=AccessToken.Purpose.CALENDAR)
+    https = request.build_absolute_uri(reverse("meetings:calendar_feed", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def presidency_terms_without_meeting(*, today=None):
+    """The current and the next Presidency semesters that have no meeting in preparation
+    (any meeting page dated in the semester, draft or published, that is neither cancelled
+    nor postponed counts)."""
+    today = today or timezone.localdate()
+    terms = list(
+        PresidencyTerm.objects.select_related("country")
+        .filter(ends_on__gte=today)
+        .order_by("starts_on")[:2]
+    )
+    missing = []
+    for term in terms:
+        has_meeting = (
+            MeetingPage.objects.filter(
+                start__date__gte=term.starts_on, start__date__lte=term.ends_on
+            )
+            .exclude(status__in=[MeetingPage.Status.CANCELLED, MeetingPage.Status.POSTPONED])
+            .exists()
+        )
+        if not has_meeting:
+            missing.append(term)
+    return missing

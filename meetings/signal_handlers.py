@@ -1,0 +1,15 @@
+"""Only hand-offs live here: Wagtail signals page publication from the admin, workflows and
+the scheduled publisher alike, so the calendar identity is kept in step from the signal by a
+service (the rule itself is in meetings.services.meeting_calendar_sync)."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from meetings.models import MeetingPage
+
+
+@receiver(page_published, sender=MeetingPage)
+def sync_calendar_identity(sender, instance, **kwargs):
+    from meetings.services import meeting_calendar_sync
+
+    meeting_calendar_sync(meeting=instance)

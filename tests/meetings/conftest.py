@@ -1,0 +1,27 @@
+import datetime
+import zoneinfo
+
+import pytest
+
+from meetings.services import meeting_create
+
+DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+
+
+def make_meeting(**overrides):
+    values = {
+        "title": "Heads of SPOC meeting, Dublin",
+        "start": datetime.datetime(2026, 12, 3, 9, 30, tzinfo=DUBLIN),
+        "end": datetime.datetime(2026, 12, 4, 13, 0, tzinfo=DUBLIN),
+        "time_zone": "Europe/Dublin",
+        "venue": "Dublin Castle",
+        "online_url": "https://meet.example.eu/dublin",
+        "description": "<p>Second meeting of 2026.</p><ul><li>Directive 2023/977</li></ul>",
+    }
+    values.update(overrides)
+    return meeting_create(**values)
+
+
+@pytest.fixture
+def meeting(db):
+    return make_meeting()
