@@ -60,10 +60,13 @@ from whoosh.searching import TimeLimit
 from . import results_api
 from .analysis import (
     DEFAULT_LANGUAGE,
+    LanguageAnalyzer,
+    analyzer_for,
     document_language,
+    normalise_language,
     plain_analyzer,
     stem_word,
-    stemming_analyzer,
+    tag_language,
     tokens,
     word_spans,
 )
@@ -76,6 +79,15 @@ CT_FIELD = "x_ct"  # content types of the class and its indexed ancestors
 NULL_FIELD = "x_null"  # names of the filter columns that are null in this document
 PLAIN_FIELD = "x_plain"  # all text, unstemmed: typo tolerance, suggestions, stop-word queries
 VALUES_FIELD = "x_fv"  # stored JSON of filter values, for facets
+LANG_FIELD = "x_lang"  # the document's language (ISO 639-1)
+
+# Bumped when the schema or the analysis changes incompatibly: a generation written by another
+# version is treated as unreadable and rebuilt. 2: per-document language (LanguageAnalyzer).
+SCHEMA_VERSION = "2"
+SCHEMA_VERSION_FILE = "SCHEMA_VERSION"
+# Weight of the unstemmed column next to the English-stemmed ones in queries without a language
+# filter (exact word forms, and words of other languages that English stemming misses).
+PLAIN_BOOST = 0.5
 
 INT_TYPES = {
     "AutoField",
@@ -261,6 +273,7 @@ class ModelMapping:
                 )
 
     def document(self, obj):
+        language = document_language(obj)
         texts = {}
         autocomplete = {}
         filters = {}
@@ -271,7 +284,7 @@ class ModelMapping:
         for column, parts in texts.items():
             text = " ".join(p for p in parts if p)
             if text:
-                doc[column] = text
+                doc[column] = tag_language(language, text)
                 plain.append(text)
         for column, parts in autocomplete.items():
             text = " ".join(p for p in parts if p)
@@ -292,6 +305,7 @@ class ModelMapping:
                     doc[column] = encoded[0]
             stored[column] = [_json_value(v) for v in values]
         doc[NULL_FIELD] = " ".join(null_columns)
+        doc[LANG_FIELD] = language
         doc[PLAIN_FIELD] = "\n".join(plain)
         doc[VALUES_FIELD] = json.dumps(stored)
         return doc
@@ -382,13 +396,14 @@ class WhooshIndex(BaseIndex):
         schema.add(NULL_FIELD, wf.KEYWORD(lowercase=False, scorable=False))
         schema.add(PLAIN_FIELD, wf.TEXT(analyzer=plain_analyzer(), phrase=False))
         schema.add(VALUES_FIELD, wf.STORED())
+        schema.add(LANG_FIELD, wf.ID())
         for name, field in self.columns().items():
             schema.add(name, field)
         return schema
 
     def columns(self):
         columns = {}
-        stem = stemming_analyzer()
+        stem = LanguageAnalyzer()
         plain = plain_analyzer()
         for model in self.models():
             mapping = self.mapping(model)
@@ -456,6 +471,7 @@ class WhooshIndex(BaseIndex):
         path = self.directory / generation
         path.mkdir(parents=True)
         wi.create_in(str(path), self.schema())
+        (path / SCHEMA_VERSION_FILE).write_text(SCHEMA_VERSION + "\n")
         return generation
 
     def open(self):
@@ -463,7 +479,17 @@ class WhooshIndex(BaseIndex):
         generation = self.current_generation()
         if not generation:
             raise IndexUnavailable(f"{self.name}: no index")
-        return self.backend.open_index(self.directory / generation)
+        directory = self.directory / generation
+        if not self.backend.is_open(directory):
+            try:
+                version = (directory / SCHEMA_VERSION_FILE).read_text().strip()
+            except OSError:
+                version = None
+            if version != SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"{self.name}: schema version {version}, expected {SCHEMA_VERSION}"
+                )
+        return self.backend.open_index(directory)
 
     def open_or_recover(self):
         """The live index; a missing or unreadable one is rebuilt first (into a new
@@ -647,7 +673,6 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._stem = stemming_analyzer()
         self._plain = plain_analyzer()
         self.needs_database = False
 
@@ -792,9 +817,41 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         cls = wq.And if operator == "and" else wq.Or
         return cls(parts, boost=boost)
 
+    def query_language(self):
+        """The language of an ``exact`` filter on the model's ``search_language_field``
+        (``Model.objects.filter(language="de").search(...)``), or None."""
+        from django.db.models.lookups import Exact
+
+        field = getattr(self.model, "search_language_field", None)
+        where = self.queryset.query.where
+        if not field or where.negated or where.connector != "AND":
+            return None
+        for child in where.children:
+            target = getattr(getattr(child, "lhs", None), "target", None)
+            if isinstance(child, Exact) and target is not None and target.name == field:
+                return normalise_language(child.rhs)
+        return None
+
+    @property
+    def _stem(self):
+        return analyzer_for(self.query_language() or DEFAULT_LANGUAGE)
+
     def _plain_text(self, text, operator, boost):
         columns = self.text_columns()
-        stems = tokens(self._stem, text)
+        language = self.query_language()
+        stems = tokens(analyzer_for(language or DEFAULT_LANGUAGE), text)
+        if stems and columns and language is None and not self.fields:
+            # No language filter: English stems in the stemmed columns, or the word as typed
+            # in the unstemmed column (documents in other languages, exact forms).
+            parts = {}
+            for start, end, word in word_spans(text):
+                stem = stem_word(text[start:end], DEFAULT_LANGUAGE)
+                if stem is None or (stem, word) in parts:
+                    continue
+                terms = [wq.Term(col, stem, boost=b) for col, b in columns.items()]
+                terms.append(wq.Term(PLAIN_FIELD, word, boost=PLAIN_BOOST))
+                parts[stem, word] = wq.Or(terms)
+            return self._combine(list(parts.values()), operator, boost)
         if stems and columns:
             parts = [
                 wq.Or([wq.Term(col, stem, boost=b) for col, b in columns.items()])
@@ -1208,6 +1265,9 @@ class WhooshSearchBackend(BaseSearchBackend):
                     raise IndexUnavailable(f"{key}: {exc}") from exc
                 self._open_indexes[key] = ix
             return ix
+
+    def is_open(self, directory):
+        return str(directory) in self._open_indexes
 
     def forget(self, directory):
         if directory is None:
