@@ -254,4 +254,5 @@ def api_urls():
     return patterns, app_name, namespace
 
 
+api.add_router("/search", "portal.api_search.router")
 api.add_router("/meetings", "meetings.api.router")

@@ -50,6 +50,7 @@ portal_patterns = [
         name="api_token_revoke",
     ),
     path("feeds/updates/<str:token>/", UpdatesAtomFeed(), name="updates_feed"),
+    path("search/", include("portal.views_search")),
 ]
 
 urlpatterns = [

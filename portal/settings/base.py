@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "training",
     "cases",
     "wagtail.contrib.settings",
+    "wagtail.contrib.search_promotions",
     "wagtail.sites",
     "portal.apps.PortalUsersAppConfig",
     "wagtail.snippets",

@@ -1,0 +1,629 @@
+"""Site search: the one place that runs a search of the portal for a user (selector).
+
+`site_search(user, q, type=..., country=..., topic=..., page=..., request=...)` returns a
+`SiteSearch` used by both the page (/search/, portal.views_search) and the JSON API
+(/api/v1/search, portal.api_search); `autocomplete(user, q)` feeds the suggestions shown while
+typing. Everything goes through the default search backend (Whoosh, or OpenSearch by setting).
+
+What is searched
+----------------
+- Live pages (`Page.objects.live().specific()`), minus pages under a view restriction the user
+  does not pass (groups they are not in, passwords), minus page types of the `cases` app and
+  page types registered below as sources of their own.
+- Models registered for site search with `register()`: each gives a function
+  `queryset(user)` that returns only what that user may see (the permission scoping lives
+  there, not in views). Modules register in their AppConfig.ready()::
+
+      from portal import site_search
+      site_search.register(FactSheet, queryset=selectors.fact_sheets_for)
+
+  `url(obj, request)` and `title(obj)` default to `obj.get_url(request)` (pages) or
+  `obj.get_absolute_url()`, and `str(obj)`. Page models may be registered too (with a
+  queryset built on `Model.objects.live()`); they then leave the generic page source.
+  Case data is never searchable here: registering a model of the `cases` app raises
+  ImproperlyConfigured (cases get their own, per-country search).
+
+Facets and filters: the `search_country` / `search_topic` convention
+--------------------------------------------------------------------
+- type: every result has one, the model's label (`portal.updatepage`), labelled with the
+  model's verbose_name_plural.
+- country and topic: a searchable model takes part when it declares
+  `index.FilterField("search_country")` (an ISO 3166 alpha-2 code, upper case, e.g. "BE") and/or
+  `index.FilterField("search_topic")` (a slug, e.g. "hot-pursuit") in its `search_fields`.
+  Filtering uses `queryset.filter(search_country=...)`, so these must be model fields (a
+  denormalised CharField is fine); a plain property of the same name is shown on the result
+  but gives no facet. A model whose FilterFields have other names passes
+  `register(..., country_field="...", topic_field="...")`. Models without them simply have no
+  country/topic; while a country or topic filter is active they are left out. Country labels
+  are the country names (portal.Country), topic labels the slug made readable.
+- Facet counts for one dimension are computed with the filters of the other dimensions
+  applied (so the other values of the dimension being filtered stay visible).
+
+Highlights and "did you mean" come from `portal.search.highlight` / `suggestion` (escaped HTML
+with <mark>; a corrected query or None).
+
+Query log: every non-empty query is recorded, on its first results page only, in Wagtail's
+query log (`wagtail.contrib.search_promotions`, admin: Reports > Search terms), whether it found
+anything or not; its promoted results ("Promoted search results" in the admin) are returned
+with the first page.
+
+Hostile input (`country:BE`, `AND OR NOT`, quotes, `*`, 2,000 characters) is plain text to the
+backend; queries are cut to MAX_QUERY_CHARS characters.
+"""
+
+import dataclasses
+import math
+import re
+from collections import Counter
+
+from django.core.exceptions import ImproperlyConfigured
+from wagtail.models import Page, PageViewRestriction, get_page_models
+
+from portal.search import highlight, suggestion
+
+PER_PAGE = 20
+MAX_PAGE = 100
+MAX_QUERY_CHARS = 255  # also the length of Wagtail's logged query strings
+AUTOCOMPLETE_LIMIT = 8
+COUNTRY_FIELD = "search_country"
+TOPIC_FIELD = "search_topic"
+EXCLUDED_APPS = {"cases"}
+
+_COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
+_TOPIC_RE = re.compile(r"^[a-z0-9][-a-z0-9_]{0,99}$")
+
+
+class SearchParamError(ValueError):
+    """A filter or page parameter that cannot be searched with (the API answers 4xx)."""
+
+    def __init__(self, param, message):
+        super().__init__(message)
+        self.param = param
+
+
+# --- Registry -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    model: type
+    queryset: object  # callable(user) -> queryset of what the user may see
+    url: object = None  # callable(obj, request) -> str | None
+    title: object = None  # callable(obj) -> str
+    country_field: str | None = None  # a FilterField holding an ISO code (default: convention)
+    topic_field: str | None = None  # a FilterField holding a topic slug (default: convention)
+
+    @property
+    def key(self):
+        return self.model._meta.label_lower
+
+    def get_url(self, obj, request):
+        if self.url is not None:
+            return self.url(obj, request)
+        return _default_url(obj, request)
+
+    def get_title(self, obj):
+        return self.title(obj) if self.title is not None else _default_title(obj)
+
+
+_registry = {}
+
+
+def register(model, *, queryset, url=None, title=None, country_field=None, topic_field=None):
+    """Make `model` searchable on /search/ and /api/v1/search. `queryset(user)` must return
+    only the objects that user may see. `country_field`/`topic_field` name the FilterFields
+    used for the country/topic facets when they are not called search_country/search_topic."""
+    if model._meta.app_label in EXCLUDED_APPS:
+        raise ImproperlyConfigured(f"{model._meta.label}: case data is never in site search.")
+    if not hasattr(model, "get_search_fields"):
+        raise ImproperlyConfigured(f"{model._meta.label} is not indexed (no index.Indexed).")
+    fields = _filter_field_names(model)
+    if country_field is None and COUNTRY_FIELD in fields:
+        country_field = COUNTRY_FIELD
+    if topic_field is None and TOPIC_FIELD in fields:
+        topic_field = TOPIC_FIELD
+    for name in (country_field, topic_field):
+        if name is not None and name not in fields:
+            raise ImproperlyConfigured(f"{model._meta.label}: {name} is not a FilterField.")
+    source = Source(
+        model=model,
+        queryset=queryset,
+        url=url,
+        title=title,
+        country_field=country_field,
+        topic_field=topic_field,
+    )
+    _registry[source.key] = source
+    return source
+
+
+def unregister(model):
+    _registry.pop(model._meta.label_lower, None)
+
+
+def registered_sources():
+    return list(_registry.values())
+
+
+def _default_url(obj, request):
+    if isinstance(obj, Page):
+        return obj.get_url(request=request)
+    get_absolute_url = getattr(obj, "get_absolute_url", None)
+    return get_absolute_url() if get_absolute_url else None
+
+
+def _default_title(obj):
+    return obj.title if isinstance(obj, Page) else str(obj)
+
+
+def _filter_field_names(model):
+    return {
+        field.field_name
+        for field in model.get_search_fields()
+        if field.__class__.__name__ == "FilterField"
+    }
+
+
+def _page_types():
+    """Page models in site search through the generic page source: {label: model}."""
+    return {
+        model._meta.label_lower: model
+        for model in get_page_models()
+        if model._meta.app_label not in EXCLUDED_APPS and model._meta.label_lower not in _registry
+    }
+
+
+def search_types():
+    """Every type a search can be restricted to: {key: label}."""
+    models = {**_page_types(), **{key: s.model for key, s in _registry.items()}}
+    return {key: _type_label(model) for key, model in sorted(models.items())}
+
+
+def _type_label(model):
+    label = str(model._meta.verbose_name_plural)
+    return label[:1].upper() + label[1:]
+
+
+# --- Units: one search each ---------------------------------------------------------------
+
+
+class _PageUnit:
+    """Live pages the user may see, except page types with sources of their own."""
+
+    country_field = None
+    topic_field = None
+    has_autocomplete = True
+
+    def __init__(self, user):
+        self.user = user
+        self._base = None
+        self._hidden = None
+
+    def base_queryset(self):
+        if self._base is None:
+            from django.contrib.contenttypes.models import ContentType
+
+            queryset = Page.objects.live().specific()
+            excluded = [
+                model
+                for model in get_page_models()
+                if model._meta.app_label in EXCLUDED_APPS or model._meta.label_lower in _registry
+            ]
+            if excluded:
+                cts = ContentType.objects.get_for_models(*excluded).values()
+                queryset = queryset.exclude(content_type__in=[ct.pk for ct in cts])
+            for path in self.hidden_paths():
+                queryset = queryset.exclude(path__startswith=path)
+            self._base = queryset
+        return self._base
+
+    def hidden_paths(self):
+        if self._hidden is None:
+            self._hidden = _hidden_page_paths(self.user)
+        return self._hidden
+
+    def may_see(self, page):
+        """Whether the user may see `page` in search (used for promoted pages)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        if not page.live:
+            return False
+        model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+        if model is None or model._meta.app_label in EXCLUDED_APPS:
+            return False
+        return not any(page.path.startswith(path) for path in self.hidden_paths())
+
+    def queryset(self, type_key):
+        from django.contrib.contenttypes.models import ContentType
+
+        queryset = self.base_queryset()
+        if type_key is not None:
+            model = _page_types().get(type_key)
+            if model is None:
+                return None
+            queryset = queryset.filter(content_type=ContentType.objects.get_for_model(model))
+        return queryset
+
+    def type_counts(self, results):
+        from django.contrib.contenttypes.models import ContentType
+
+        counts = Counter()
+        for ct_id, count in results.facet("content_type_id").items():
+            if ct_id is None:
+                continue
+            model = ContentType.objects.get_for_id(int(ct_id)).model_class()
+            if model is not None:
+                counts[model._meta.label_lower] += count
+        return counts
+
+    def get_url(self, obj, request):
+        return _default_url(obj, request)
+
+    def get_title(self, obj):
+        return obj.title
+
+
+class _SourceUnit:
+    def __init__(self, source, user):
+        self.source = source
+        self.user = user
+        self.country_field = source.country_field
+        self.topic_field = source.topic_field
+        self.has_autocomplete = any(
+            field.__class__.__name__ == "AutocompleteField"
+            for field in source.model.get_search_fields()
+        )
+
+    def queryset(self, type_key):
+        if type_key is not None and type_key != self.source.key:
+            return None
+        return self.source.queryset(self.user)
+
+    def type_counts(self, results):
+        count = results.count()
+        return Counter({self.source.key: count} if count else {})
+
+    def get_url(self, obj, request):
+        return self.source.get_url(obj, request)
+
+    def get_title(self, obj):
+        return self.source.get_title(obj)
+
+
+def _hidden_page_paths(user):
+    """Paths of the subtrees under a view restriction this (logged-in) user does not pass."""
+    restrictions = list(PageViewRestriction.objects.select_related("page"))
+    if not restrictions:
+        return []
+    group_ids = None
+    hidden = []
+    for restriction in restrictions:
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN:
+            continue
+        if kind == PageViewRestriction.GROUPS:
+            if user.is_superuser:
+                continue
+            if group_ids is None:
+                group_ids = set(user.groups.values_list("pk", flat=True))
+            if group_ids & {group.pk for group in restriction.groups.all()}:
+                continue
+        hidden.append(restriction.page.path)
+    return hidden
+
+
+def _units(user):
+    return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _registry.values()]
+
+
+def _search(unit, q, filters):
+    """The unit's search results for `q` with `filters` (type/country/topic), or None when the
+    unit cannot have results under those filters."""
+    queryset = unit.queryset(filters.get("type"))
+    if queryset is None:
+        return None
+    for name, field in (("country", unit.country_field), ("topic", unit.topic_field)):
+        value = filters.get(name)
+        if value is None:
+            continue
+        if field is None:
+            return None
+        queryset = queryset.filter(**{field: value})
+    return queryset.search(q, order_by_relevance=True)
+
+
+# --- The search ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Result:
+    title: str
+    url: str | None
+    type: str
+    type_label: str
+    country: str | None
+    topic: str | None
+    snippet: str  # safe HTML
+    score: float
+    object: object = None
+
+
+@dataclasses.dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclasses.dataclass
+class Promotion:
+    title: str
+    url: str
+    description: str
+
+
+@dataclasses.dataclass
+class SiteSearch:
+    q: str
+    type: str | None = None
+    country: str | None = None
+    topic: str | None = None
+    page: int = 1
+    total: int = 0
+    results: list = dataclasses.field(default_factory=list)
+    facets: dict = dataclasses.field(
+        default_factory=lambda: {"type": [], "country": [], "topic": []}
+    )
+    suggestion: str | None = None
+    promoted: list = dataclasses.field(default_factory=list)
+
+    @property
+    def pages(self):
+        return math.ceil(self.total / PER_PAGE) if self.total else 0
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def first_index(self):
+        return (self.page - 1) * PER_PAGE + 1 if self.results else 0
+
+    @property
+    def last_index(self):
+        return self.first_index + len(self.results) - 1 if self.results else 0
+
+    @property
+    def filters(self):
+        return {
+            name: value
+            for name, value in (
+                ("type", self.type),
+                ("country", self.country),
+                ("topic", self.topic),
+            )
+            if value
+        }
+
+
+def clean_query(q):
+    """The query as searched: whitespace collapsed, at most MAX_QUERY_CHARS characters."""
+    q = " ".join(str(q or "").replace("\x00", " ").split())
+    return q[:MAX_QUERY_CHARS].strip()
+
+
+def clean_params(*, type=None, country=None, topic=None, page=1):
+    """Validated filters; SearchParamError names the bad one."""
+    type = (type or "").strip().lower() or None
+    if type is not None and type not in search_types():
+        raise SearchParamError("type", f"Unknown type: {type[:50]!r}.")
+    country = (country or "").strip() or None
+    if country is not None:
+        if not _COUNTRY_RE.match(country):
+            raise SearchParamError("country", "country must be a two-letter ISO 3166 code.")
+        country = country.upper()
+    topic = (topic or "").strip().lower() or None
+    if topic is not None and not _TOPIC_RE.match(topic):
+        raise SearchParamError("topic", "topic must be a slug (letters, digits, hyphens).")
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        raise SearchParamError("page", "page must be a whole number.") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise SearchParamError("page", f"page must be between 1 and {MAX_PAGE}.")
+    return {"type": type, "country": country, "topic": topic, "page": page}
+
+
+def site_search(user, q, *, type=None, country=None, topic=None, page=1, request=None):
+    """Search everything `user` may see. Raises SearchParamError for bad filters/page."""
+    params = clean_params(type=type, country=country, topic=topic, page=page)
+    q = clean_query(q)
+    found = SiteSearch(q=q, **params)
+    if not q:
+        return found
+    filters = {k: params[k] for k in ("type", "country", "topic") if params[k] is not None}
+    units = _units(user)
+
+    searches = []
+    for unit in units:
+        results = _search(unit, q, filters)
+        if results is not None:
+            count = results.count()
+            searches.append((unit, results, count))
+    found.total = sum(count for _, _, count in searches)
+    _fill_results(found, searches, request)
+    found.facets = _facets(units, q, filters)
+    for _unit, results, _count in searches:
+        suggested = suggestion(results)
+        if suggested:
+            found.suggestion = suggested
+            break
+    if found.page == 1:
+        found.promoted = _promotions(q, units[0])
+        _log_query(q)
+    return found
+
+
+def _fill_results(found, searches, request):
+    start = (found.page - 1) * PER_PAGE
+    stop = start + PER_PAGE
+    with_hits = [
+        (unit, results)
+        for unit, results, count in searches
+        if count > start or (count and len(searches) > 1)
+    ]
+    hits = []
+    if len(with_hits) == 1:
+        unit, results = with_hits[0]
+        for obj in results.annotate_score("_search_score")[start:stop]:
+            hits.append((unit, results, obj))
+    else:
+        for unit, results in with_hits:
+            for obj in results.annotate_score("_search_score")[:stop]:
+                hits.append((unit, results, obj))
+        hits.sort(key=lambda hit: -(getattr(hit[2], "_search_score", 0.0) or 0.0))
+        hits = hits[start:stop]
+    labels = search_types()
+    for unit, results, obj in hits:
+        key = obj._meta.label_lower
+        found.results.append(
+            Result(
+                title=unit.get_title(obj),
+                url=unit.get_url(obj, request),
+                type=key,
+                type_label=labels.get(key, _type_label(obj._meta.model)),
+                country=_value(obj, unit.country_field or COUNTRY_FIELD),
+                topic=_value(obj, unit.topic_field or TOPIC_FIELD),
+                snippet=_snippet(results, obj),
+                score=round(float(getattr(obj, "_search_score", 0.0) or 0.0), 4),
+                object=obj,
+            )
+        )
+
+
+def _value(obj, name):
+    value = getattr(obj, name, None)
+    return str(value) if value not in (None, "") else None
+
+
+def _facets(units, q, filters):
+    facets = {"type": [], "country": [], "topic": []}
+    type_counts, country_counts, topic_counts = Counter(), Counter(), Counter()
+    for unit in units:
+        others = {k: v for k, v in filters.items() if k != "type"}
+        results = _search(unit, q, others)
+        if results is not None:
+            type_counts.update(unit.type_counts(results))
+        for name, field, counts in (
+            ("country", unit.country_field, country_counts),
+            ("topic", unit.topic_field, topic_counts),
+        ):
+            if field is None:
+                continue
+            others = {k: v for k, v in filters.items() if k != name}
+            results = _search(unit, q, others)
+            if results is None:
+                continue
+            for value, count in results.facet(field).items():
+                if value not in (None, ""):
+                    counts[str(value)] += count
+    labels = search_types()
+    facets["type"] = _facet_values(type_counts, filters.get("type"), lambda v: labels.get(v, v))
+    country_names = _country_names(country_counts)
+    facets["country"] = _facet_values(
+        country_counts, filters.get("country"), lambda v: country_names.get(v, v)
+    )
+    facets["topic"] = _facet_values(topic_counts, filters.get("topic"), topic_label)
+    return facets
+
+
+def topic_label(slug):
+    return slug.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _facet_values(counts, selected, label):
+    values = [
+        FacetValue(value=value, label=label(value), count=count, selected=value == selected)
+        for value, count in counts.items()
+        if count
+    ]
+    values.sort(key=lambda v: (-v.count, v.label))
+    return values
+
+
+def _country_names(counts):
+    if not counts:
+        return {}
+    from portal.models import Country
+
+    return dict(Country.objects.filter(code__in=list(counts)).values_list("code", "name"))
+
+
+def _snippet(results, obj, max_chars=240):
+    return highlight(results, obj, max_chars=max_chars)  # SafeString: escaped, <mark>ed
+
+
+def _promotions(q, page_unit):
+    """Wagtail's promoted results for `q`, keeping pages the user may see."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+    from wagtail.search.utils import normalise_query_string
+
+    promotions = list(
+        SearchPromotion.objects.filter(query__query_string=normalise_query_string(q))
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    out = []
+    for promotion in promotions:
+        if promotion.page_id:
+            if not page_unit.may_see(promotion.page):
+                continue
+            url = promotion.page.get_url()
+        else:
+            url = promotion.external_link_url
+        if url:
+            out.append(
+                Promotion(title=promotion.title or url, url=url, description=promotion.description)
+            )
+    return out
+
+
+def _log_query(q):
+    from wagtail.contrib.search_promotions.models import Query
+
+    Query.get(q[:MAX_QUERY_CHARS]).add_hit()
+
+
+# --- Suggestions while typing -------------------------------------------------------------
+
+
+def autocomplete(user, q, *, limit=AUTOCOMPLETE_LIMIT, request=None):
+    """Up to `limit` titles matching the start of what the user types:
+    [{"title", "url", "type", "type_label"}]."""
+    q = clean_query(q)
+    if not q:
+        return []
+    labels = search_types()
+    out = []
+    for unit in _units(user):
+        if not unit.has_autocomplete:
+            continue
+        objects = list(unit.queryset(None).autocomplete(q)[: limit - len(out)])
+        for obj in objects:
+            key = obj._meta.label_lower
+            out.append(
+                {
+                    "title": unit.get_title(obj),
+                    "url": unit.get_url(obj, request),
+                    "type": key,
+                    "type_label": labels.get(key, key),
+                }
+            )
+        if len(out) >= limit:
+            break
+    return out

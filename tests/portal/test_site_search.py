@@ -1,0 +1,385 @@
+"""Site search (/search/ and the selector portal.site_search): what a user may see, facets,
+highlights, pagination, hostile input, the query log and promoted results, query counts."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import PageViewRestriction
+
+from portal import site_search
+from portal.models import UpdateIndexPage, UpdatePage
+from tests.factories import user_in
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = ["country:BE", "AND OR NOT", '"', "*", "(", "x" * 2000, "a\x00b", "   ", "<script>"]
+
+
+@pytest.fixture(autouse=True)
+def search_index(settings, tmp_path):
+    """A fresh, empty Whoosh index for each test (pages rolled back by other tests stay out)."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
+    }
+
+
+def make_update(slug, title, summary="", body="<p>Body.</p>", audience="network", live=True):
+    """A published Presidency update (indexed on publish: tasks run at once in tests)."""
+    page = UpdatePage(
+        title=title,
+        slug=slug,
+        summary=summary or f"About {title}.",
+        body=body,
+        date=datetime.date(2026, 11, 1),
+        audience=audience,
+        live=live,
+    )
+    UpdateIndexPage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture
+def updates():
+    return {
+        "pursuit": make_update(
+            "hot-pursuit",
+            "Hot pursuit across borders",
+            summary="Which neighbour allows a hot pursuit without time limit.",
+            body="<p>Cross-border <b>pursuit</b> rules agreed in Dublin.</p>",
+        ),
+        "sirene": make_update(
+            "sirene",
+            "SIRENE night contacts",
+            summary="Who answers at night at the SIRENE bureau.",
+            audience="dapix",
+        ),
+        "draft": make_update("draft-pursuit", "Draft on pursuit", live=False),
+    }
+
+
+@pytest.fixture
+def member(client):
+    user = user_in("BE", "officer")
+    client.force_login(user)
+    return user
+
+
+def soup_of(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def result_titles(response):
+    return [h.get_text(strip=True) for h in soup_of(response).select(".search-result h3")]
+
+
+# --- The selector -----------------------------------------------------------------------
+
+
+def test_finds_live_pages_only(updates, member):
+    found = site_search.site_search(member, "pursuit")
+    assert [r.title for r in found.results] == ["Hot pursuit across borders"]
+    assert found.total == 1
+    result = found.results[0]
+    assert result.url == updates["pursuit"].url
+    assert result.type == "portal.updatepage"
+    assert result.type_label == "Presidency updates"
+    assert result.score > 0
+    assert result.country is None and result.topic is None
+    assert found.facets["type"][0].value == "portal.updatepage"
+    assert found.facets["type"][0].count == 1
+    assert found.facets["country"] == [] and found.facets["topic"] == []
+
+
+def test_snippet_is_escaped_html_with_marks(member, client):
+    make_update("esc", "Escaping", summary="Pursuit <script>alert(1)</script> & more")
+    found = site_search.site_search(member, "pursuit")
+    snippet = str(found.results[0].snippet)
+    assert "<script>" not in snippet
+    assert "&amp;" in snippet
+    assert "<mark>Pursuit</mark>" in snippet
+    html = soup_of(client.get("/search/", {"q": "pursuit"}))
+    assert [m.get_text() for m in html.select(".search-snippet mark")] == ["Pursuit"]
+    assert html.select(".search-snippet script") == []
+
+
+def test_did_you_mean_from_the_backend(updates, member, client):
+    found = site_search.site_search(member, "pursiut")
+    assert found.total == 0
+    assert found.suggestion == "pursuit"
+    link = soup_of(client.get("/search/", {"q": "pursiut"})).select_one(".search-suggestion a")
+    assert link["href"] == "?q=pursuit"
+
+
+def test_pages_under_a_group_restriction_are_hidden_from_non_members(member):
+    page = make_update("secret", "Pursuit secrets")
+    group = Group.objects.create(name="Insiders")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    assert site_search.site_search(member, "pursuit").total == 0
+    member.groups.add(group)
+    assert site_search.site_search(member, "pursuit").total == 1
+
+
+def test_login_restriction_does_not_hide_pages(member):
+    page = make_update("members", "Pursuit for members")
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert site_search.site_search(member, "pursuit").total == 1
+
+
+@pytest.mark.parametrize("q", HOSTILE + ["", "AND", "NOT pursuit", "pursuit)"])
+def test_hostile_input_never_errors(updates, member, client, q):
+    found = site_search.site_search(member, q)
+    assert found.total >= 0
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+
+
+def test_operators_are_text(updates, member):
+    # "country:BE" is two words, not a field query; nothing here mentions them.
+    assert site_search.site_search(member, "country:BE").total == 0
+    assert site_search.site_search(member, "pursuit)").total == 1
+    assert site_search.site_search(member, '"pursuit').total == 1
+
+
+def test_long_query_is_cut(member):
+    found = site_search.site_search(member, "word " * 1000)
+    assert len(found.q) <= site_search.MAX_QUERY_CHARS
+
+
+def test_empty_query_finds_nothing_and_logs_nothing(updates, member):
+    found = site_search.site_search(member, "  ")
+    assert found.total == 0 and found.results == [] and found.q == ""
+    assert not Query.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": 0},
+        {"page": "abc"},
+        {"page": site_search.MAX_PAGE + 1},
+        {"type": "cases.case"},
+        {"type": "unknown"},
+        {"country": "BEL"},
+        {"country": "1"},
+        {"topic": "Not a slug!"},
+    ],
+)
+def test_bad_params_raise_param_error(member, params):
+    with pytest.raises(site_search.SearchParamError):
+        site_search.site_search(member, "pursuit", **params)
+
+
+def test_type_filter(updates, member):
+    assert site_search.site_search(member, "pursuit", type="portal.updatepage").total == 1
+    assert site_search.site_search(member, "pursuit", type="portal.updateindexpage").total == 0
+    # The type facet still lists the other types while one is selected.
+    found = site_search.site_search(member, "pursuit", type="portal.updateindexpage")
+    assert [(v.value, v.count, v.selected) for v in found.facets["type"]] == [
+        ("portal.updatepage", 1, False)
+    ]
+
+
+def test_country_filter_leaves_out_models_without_country(updates, member):
+    found = site_search.site_search(member, "pursuit", country="be")
+    assert found.country == "BE"
+    assert found.total == 0
+
+
+def test_case_models_cannot_be_registered():
+    class Case:  # stands in for any model of the cases app
+        class _meta:  # noqa: N801
+            app_label = "cases"
+            label = "cases.Case"
+            label_lower = "cases.case"
+
+    with pytest.raises(ImproperlyConfigured):
+        site_search.register(Case, queryset=lambda user: None)
+
+
+def test_case_types_are_not_search_types():
+    assert not [key for key in site_search.search_types() if key.startswith("cases.")]
+
+
+@pytest.fixture
+def registered_updates():
+    """Presidency updates registered as a source of their own, scoped to the network
+    audience, with `audience` standing in for a topic field."""
+    site_search.register(
+        UpdatePage,
+        queryset=lambda user: UpdatePage.objects.live().filter(audience="network"),
+        topic_field="audience",
+    )
+    yield
+    site_search.unregister(UpdatePage)
+
+
+def test_registered_source_is_scoped_and_faceted(updates, member, registered_updates):
+    make_update("dapix-pursuit", "Pursuit for DAPIX", audience="dapix")
+    make_update("net-pursuit", "Pursuit for the network")
+    found = site_search.site_search(member, "pursuit")
+    # the dapix update is outside the source's queryset; the draft is not live
+    assert sorted(r.title for r in found.results) == [
+        "Hot pursuit across borders",
+        "Pursuit for the network",
+    ]
+    assert {r.topic for r in found.results} == {"network"}
+    assert [(v.value, v.label, v.count) for v in found.facets["topic"]] == [
+        ("network", "Network", 2)
+    ]
+    filtered = site_search.site_search(member, "pursuit", topic="network")
+    assert filtered.total == 2
+    assert site_search.site_search(member, "pursuit", topic="other").total == 0
+    # Without a topic field a model is left out while a topic filter is active: the generic
+    # page source does not return update pages twice.
+    assert site_search.site_search(member, "pursuit", type="portal.updatepage").total == 2
+
+
+def test_register_refuses_unknown_facet_field():
+    with pytest.raises(ImproperlyConfigured):
+        site_search.register(UpdatePage, queryset=lambda user: None, topic_field="nope")
+
+
+def test_pagination(member):
+    for i in range(site_search.PER_PAGE + 3):
+        make_update(f"p{i}", f"Pursuit number {i}")
+    first = site_search.site_search(member, "pursuit")
+    assert first.total == site_search.PER_PAGE + 3
+    assert first.pages == 2
+    assert len(first.results) == site_search.PER_PAGE
+    second = site_search.site_search(member, "pursuit", page=2)
+    assert len(second.results) == 3
+    assert second.first_index == site_search.PER_PAGE + 1
+    assert not {r.url for r in first.results} & {r.url for r in second.results}
+    beyond = site_search.site_search(member, "pursuit", page=3)
+    assert beyond.results == []
+
+
+# --- The query log and promoted results ---------------------------------------------------
+
+
+def test_queries_are_logged_on_the_first_page_only(updates, member):
+    site_search.site_search(member, "Pursuit")
+    site_search.site_search(member, "pursuit ")
+    site_search.site_search(member, "pursuit", page=2)
+    site_search.site_search(member, "nothingmatches")
+    assert Query.get("pursuit").hits == 2
+    # searches without a result are logged as well
+    assert Query.get("nothingmatches").hits == 1
+
+
+def test_promoted_results_come_first_and_respect_visibility(updates, client, member):
+    query = Query.get("pursuit")
+    SearchPromotion.objects.create(query=query, page=updates["sirene"], description="Night.")
+    SearchPromotion.objects.create(query=query, page=updates["draft"], description="Draft.")
+    SearchPromotion.objects.create(
+        query=query, external_link_url="https://example.eu/x", external_link_text="External"
+    )
+    found = site_search.site_search(member, "pursuit")
+    assert [p.title for p in found.promoted] == ["SIRENE night contacts", "External"]
+    soup = soup_of(client.get("/search/", {"q": "pursuit"}))
+    promoted = [a.get_text(strip=True) for a in soup.select(".search-promoted a")]
+    assert promoted == ["SIRENE night contacts", "External"]
+    assert site_search.site_search(member, "pursuit", page=2).promoted == []
+
+
+def test_search_terms_report_lists_logged_queries(updates, admin, client):
+    client.force_login(admin)
+    client.get("/search/", {"q": "pursuit"})
+    client.get("/search/", {"q": "zzznothing"})
+    response = client.get("/admin/searchpicks/reports/search-terms/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "pursuit" in text and "zzznothing" in text
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def test_search_page_requires_login(client):
+    response = client.get("/search/", {"q": "pursuit"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_empty_search_page_shows_the_form_only(member, client):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    soup = soup_of(response)
+    form = soup.select_one('main form[role="search"]')
+    assert form.select_one("label[for=search-q]").get_text(strip=True) == "Search for"
+    assert soup.select_one("#search-q")["name"] == "q"
+    assert soup.select(".search-result") == []
+    assert soup.select_one("[role=status]").get_text(strip=True) == ""
+
+
+def test_search_page_results_facets_and_status(updates, member, client):
+    response = client.get("/search/", {"q": "pursuit"})
+    soup = soup_of(response)
+    assert result_titles(response) == ["Hot pursuit across borders"]
+    assert soup.select_one("[role=status]").get_text(" ", strip=True) == (
+        "1 result for “pursuit”."
+    )
+    facet = soup.select_one(".search-facets a")
+    assert facet.get_text(" ", strip=True) == "Presidency updates (1)"
+    assert facet["href"] == "?q=pursuit&type=portal.updatepage"
+    selected = soup_of(client.get("/search/" + facet["href"]))
+    link = selected.select_one(".search-facets a[aria-current=true]")
+    assert link["href"] == "?q=pursuit"  # activating a selected facet removes it
+    assert selected.select_one('main form input[type=hidden][name=type]')["value"] == (
+        "portal.updatepage"
+    )
+
+
+def test_header_has_a_labelled_search_form(member, client):
+    soup = soup_of(client.get("/"))
+    form = soup.select_one('header form[role="search"]')
+    assert form["action"] == "/search/" and form["method"] == "get"
+    field = form.select_one("input[name=q]")
+    assert form.select_one(f'label[for="{field["id"]}"]').get_text(strip=True)
+    assert soup.select_one('script[src$="portal/search.js"]') is not None
+
+
+def test_bad_filter_on_the_page_is_a_message_not_an_error(member, client):
+    response = client.get("/search/", {"q": "pursuit", "page": "abc"})
+    assert response.status_code == 400
+    assert "page must be a whole number" in soup_of(response).select_one("[role=status]").text
+
+
+def test_did_you_mean_link(updates, member, client, monkeypatch):
+    monkeypatch.setattr(site_search, "suggestion", lambda results: "pursuit")
+    response = client.get("/search/", {"q": "pursiut", "type": "portal.updatepage"})
+    link = soup_of(response).select_one(".search-suggestion a")
+    assert link.get_text(strip=True) == "pursuit"
+    assert link["href"] == "?q=pursuit&type=portal.updatepage"
+
+
+def test_pagination_links(member, client):
+    for i in range(site_search.PER_PAGE + 1):
+        make_update(f"p{i}", f"Pursuit number {i}")
+    soup = soup_of(client.get("/search/", {"q": "pursuit"}))
+    nav = soup.select_one('nav[aria-label="Search results pages"]')
+    assert nav.select_one("a[rel=next]")["href"] == "?q=pursuit&page=2"
+    second = soup_of(client.get("/search/", {"q": "pursuit", "page": "2"}))
+    assert len(second.select(".search-result")) == 1
+    assert second.select_one(".search-results")["start"] == str(site_search.PER_PAGE + 1)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_query_count_is_bounded(member, client, django_assert_max_num_queries, count):
+    for i in range(count):
+        make_update(f"p{i}", f"Pursuit number {i}")
+    client.get("/search/", {"q": "pursuit"})  # warm the index and the content type cache
+    with django_assert_max_num_queries(20):
+        response = client.get("/search/", {"q": "pursuit"})
+    assert response.status_code == 200
