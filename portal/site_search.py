@@ -472,17 +472,13 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
 def _fill_results(found, searches, request):
     start = (found.page - 1) * PER_PAGE
     stop = start + PER_PAGE
-    with_hits = [
-        (unit, results)
-        for unit, results, count in searches
-        if count > start or (count and len(searches) > 1)
-    ]
+    with_hits = [(unit, results) for unit, results, count in searches if count]
     hits = []
-    if len(with_hits) == 1:
+    if len(with_hits) == 1:  # one source: ask the backend for just this page
         unit, results = with_hits[0]
         for obj in results.annotate_score("_search_score")[start:stop]:
             hits.append((unit, results, obj))
-    else:
+    else:  # several sources: merge their best `stop` hits by score
         for unit, results in with_hits:
             for obj in results.annotate_score("_search_score")[:stop]:
                 hits.append((unit, results, obj))

@@ -383,3 +383,23 @@ def test_query_count_is_bounded(member, client, django_assert_max_num_queries, c
     with django_assert_max_num_queries(20):
         response = client.get("/search/", {"q": "pursuit"})
     assert response.status_code == 200
+
+
+def test_results_of_several_sources_are_merged_by_score(member, registered_updates):
+    index = UpdateIndexPage.objects.get()
+    index.title = "Pursuit"
+    index.save_revision().publish()
+    for i in range(site_search.PER_PAGE + 1):
+        make_update(f"p{i}", f"Pursuit number {i}")
+    first = site_search.site_search(member, "pursuit")
+    second = site_search.site_search(member, "pursuit", page=2)
+    assert first.total == site_search.PER_PAGE + 2
+    assert len(first.results) == site_search.PER_PAGE and len(second.results) == 2
+    merged = first.results + second.results
+    assert [r.score for r in merged] == sorted((r.score for r in merged), reverse=True)
+    assert {r.type for r in merged} == {"portal.updatepage", "portal.updateindexpage"}
+    assert len({r.url for r in merged}) == len(merged)
+    assert {(v.value, v.count) for v in first.facets["type"]} == {
+        ("portal.updatepage", site_search.PER_PAGE + 1),
+        ("portal.updateindexpage", 1),
+    }
