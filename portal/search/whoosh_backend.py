@@ -17,6 +17,7 @@ import datetime
 import json
 import logging
 import os
+import random
 import shutil
 import threading
 import time
@@ -85,6 +86,7 @@ LANG_FIELD = "x_lang"  # the document's language (ISO 639-1)
 # version is treated as unreadable and rebuilt. 2: per-document language (LanguageAnalyzer).
 SCHEMA_VERSION = "2"
 SCHEMA_VERSION_FILE = "SCHEMA_VERSION"
+JOURNAL_SUFFIX = ".journal"  # <generation>.journal: writes made while that generation is built
 # Weight of the unstemmed column next to the English-stemmed ones in queries without a language
 # filter (exact word forms, and words of other languages that English stemming misses).
 PLAIN_BOOST = 0.5
@@ -516,17 +518,86 @@ class WhooshIndex(BaseIndex):
         rebuilder.finish()
 
     def _writer(self, ix):
-        try:
-            writer = ix.writer(timeout=self.backend.lock_timeout)
-        except LockError:
-            logger.error("Search index %s: lock not acquired within %ss",
-                         self.name, self.backend.lock_timeout)
-            raise
+        """A writer on ``ix`` holding its lock: waits up to LOCK_TIMEOUT, then retries with
+        exponential backoff (WRITE_RETRIES times) before giving up with LockError."""
+        backend = self.backend
+        for attempt in range(backend.write_retries + 1):
+            try:
+                writer = ix.writer(timeout=backend.lock_timeout)
+                break
+            except LockError:
+                if attempt == backend.write_retries:
+                    logger.error("Search index %s: lock not acquired after %s attempts of %ss",
+                                 self.name, attempt + 1, backend.lock_timeout)
+                    raise
+                delay = min(backend.lock_timeout, 0.05 * 2**attempt) * (0.5 + random.random())  # noqa: S311
+                logger.info("Search index %s busy; retrying in %.2fs", self.name, delay)
+                time.sleep(delay)
         # Models may have gained search fields since the index was created.
         missing = {k: v for k, v in self.columns().items() if k not in ix.schema}
         for name, field in missing.items():
             writer.add_field(name, field)
         return writer
+
+    def _live_writer(self):
+        """(generation, writer) on the live generation, lock held. The generation is checked
+        again once the lock is held: if a rebuild swapped CURRENT meanwhile, the writer is
+        dropped and the new generation is written instead, so no update lands in a generation
+        that is no longer live."""
+        for _ in range(20):
+            generation = self.current_generation()
+            try:
+                if generation is None:
+                    raise IndexUnavailable(f"{self.name}: no index")
+                ix = self.open()
+            except IndexUnavailable:
+                self.open_or_recover()
+                continue
+            try:
+                writer = self._writer(ix)
+            except (OSError, IndexUnavailable):  # the generation was deleted under us
+                self.backend.forget(self.directory / generation)
+                continue
+            if self.current_generation() == generation:
+                return generation, writer
+            with contextlib.suppress(OSError):
+                writer.cancel()
+            self.backend.forget(self.directory / generation)
+        raise IndexUnavailable(f"{self.name}: the live generation keeps changing")
+
+    def write(self, operations):
+        """Apply ``operations`` — ("update", document) or ("delete", primary key string) — to
+        the live generation in one commit under the Whoosh lock, and record them in the
+        journal of every rebuild in progress (replayed into the new generation before it is
+        swapped in)."""
+        if not operations:
+            return
+        generation, writer = self._live_writer()
+        try:
+            for op, value in operations:
+                if op == "update":
+                    writer.update_document(**value)
+                else:
+                    writer.delete_by_term(ID_FIELD, value)
+            self._journal(operations)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def _journal(self, operations):
+        journals = [j for j in self.directory.glob("*" + JOURNAL_SUFFIX)
+                    if (self.directory / j.name[: -len(JOURNAL_SUFFIX)]).is_dir()]
+        if not journals:
+            return
+        data = "".join(json.dumps([op, value]) + "\n" for op, value in operations).encode()
+        for journal in journals:
+            fd = os.open(journal, os.O_WRONLY | os.O_APPEND)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     # BaseIndex API ----------------------------------------------------------------------------
 
@@ -565,38 +636,42 @@ class WhooshIndex(BaseIndex):
     def add_items(self, model, items):
         if not class_is_indexed(model):
             return
-        documents = list(self.prepare_documents(model, items))
-        if not documents:
-            return
-        ix = self.open_or_recover()
-        writer = self._writer(ix)
-        try:
-            for doc in documents:
-                writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        self.write([("update", doc) for doc in self.prepare_documents(model, items)])
 
     def add_item(self, obj):
         self.add_items(type(obj), [obj])
 
     def delete_item(self, item):
+        """Removes ``item``'s document. With ASYNC_DELETE (the default) the removal is queued as
+        a django-task, so a request that deletes an object never waits for the index lock;
+        until the worker runs it, the search results simply drop the object (they are loaded
+        from the database)."""
         if not class_is_indexed(type(item)):
             return
-        ix = self.open_or_recover()
-        writer = self._writer(ix)
-        writer.delete_by_term(ID_FIELD, str(item.pk))
-        writer.commit()
+        if self.backend.async_delete and not self.fixed_generation:
+            from .tasks import delete_from_whoosh_index_task
+
+            delete_from_whoosh_index_task.enqueue(
+                self.backend.task_params(), self.root_model._meta.label, str(item.pk)
+            )
+            return
+        self.write([("delete", str(item.pk))])
 
 
 class WhooshRebuildIndex(WhooshIndex):
-    """The index being rebuilt: a new generation, written by one writer, swapped in at the end."""
+    """The index being rebuilt: a new generation, written by one writer, swapped in at the end.
+
+    While it is built, writers of the live generation also append their operations to
+    ``<generation>.journal``; ``finish`` takes the live generation's lock (no more writes there),
+    replays the journal into the new generation, swaps CURRENT and releases the lock. Writers
+    waiting for that lock see the new CURRENT once they hold it and write there instead."""
 
     def __init__(self, live):
         super().__init__(live.backend, live.root_model, generation=live._create_generation())
         self.live = live
         self._open_writer = None
+        self.journal = self.directory / (self.fixed_generation + JOURNAL_SUFFIX)
+        self.journal.touch()
 
     def add_items(self, model, items):
         if not class_is_indexed(model):
@@ -609,12 +684,46 @@ class WhooshRebuildIndex(WhooshIndex):
         for doc in self.prepare_documents(model, items):
             self._open_writer.update_document(**doc)
 
+    def _replay(self):
+        try:
+            lines = self.journal.read_text().splitlines()
+        except OSError:
+            return
+        operations = [json.loads(line) for line in lines if line.strip()]
+        if not operations:
+            return
+        writer = self._writer(self.open())
+        try:
+            for op, value in operations:
+                if op == "update":
+                    writer.update_document(**value)
+                else:
+                    writer.delete_by_term(ID_FIELD, value)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
     def finish(self):
         if self._open_writer is not None:
             self._open_writer.commit(optimize=True)
             self._open_writer = None
         old = self.live.current_generation()
-        self.live._set_current(self.fixed_generation)
+        old_writer = None
+        if old and old != self.fixed_generation:
+            try:
+                old_writer = self._writer(self.backend.open_index(self.directory / old))
+            except (IndexUnavailable, LockError, OSError) as exc:
+                logger.warning("Search index %s: rebuild swaps without the old generation's "
+                               "lock (%s)", self.name, exc)
+        try:
+            self._replay()
+            self.live._set_current(self.fixed_generation)
+        finally:
+            with contextlib.suppress(OSError):
+                self.journal.unlink()
+            if old_writer is not None:
+                old_writer.cancel()
         if old and old != self.fixed_generation:
             self.backend.forget(self.directory / old)
             shutil.rmtree(self.directory / old, ignore_errors=True)
@@ -623,6 +732,8 @@ class WhooshRebuildIndex(WhooshIndex):
         if self._open_writer is not None:
             self._open_writer.cancel()
             self._open_writer = None
+        with contextlib.suppress(OSError):
+            self.journal.unlink()
         shutil.rmtree(self.directory / self.fixed_generation, ignore_errors=True)
 
 
@@ -1238,6 +1349,8 @@ class WhooshSearchBackend(BaseSearchBackend):
         )
         self.path = Path(path)
         self.lock_timeout = float(params.get("LOCK_TIMEOUT", 10))
+        self.write_retries = int(params.get("WRITE_RETRIES", 5))
+        self.async_delete = bool(params.get("ASYNC_DELETE", True))
         self.time_limit = float(params.get("TIME_LIMIT", 5)) or None
         self.recover_lock = threading.Lock()
         self._indexes = {}
@@ -1265,6 +1378,16 @@ class WhooshSearchBackend(BaseSearchBackend):
                     raise IndexUnavailable(f"{key}: {exc}") from exc
                 self._open_indexes[key] = ix
             return ix
+
+    def task_params(self):
+        """The parameters that recreate this backend in a worker (JSON-safe)."""
+        return {
+            "PATH": str(self.path),
+            "LOCK_TIMEOUT": self.lock_timeout,
+            "WRITE_RETRIES": self.write_retries,
+            "TIME_LIMIT": self.time_limit or 0,
+            "ASYNC_DELETE": False,
+        }
 
     def is_open(self, directory):
         return str(directory) in self._open_indexes
