@@ -65,7 +65,7 @@ def _meeting(request, meeting):
         }
         if term
         else None,
-        "url": meeting.get_full_url(request=request),
+        "url": selectors.meeting_absolute_url(meeting, request=request),
         "ics_url": request.build_absolute_uri(reverse("meetings:meeting_ics", args=[meeting.pk])),
     }
 

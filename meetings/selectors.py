@@ -3,6 +3,7 @@ only (drafts never), for active members of the network only."""
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +65,14 @@ def meetings_for_feed(*, user, now=None):
     """What a calendar subscription shows: the user's visible meetings from two years back."""
     now = now or timezone.now()
     return meetings_visible_to(user).filter(end__gte=now - datetime.timedelta(days=731))
+
+
+def meeting_absolute_url(meeting, *, request=None):
+    """The meeting page's address on the portal (BASE_URL, whatever host a calendar client
+    or a proxy used; the Site's hostname is not the portal's address)."""
+    parts = meeting.get_url_parts(request=request)
+    path = parts[2] if parts else "/"
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def calendar_feed_urls(*, request, user):

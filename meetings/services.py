@@ -55,7 +55,8 @@ def meeting_calendar_sync(*, meeting):
         MeetingPage.objects.filter(pk=row.pk).update(ical_state=state, ical_sequence=sequence)
     meeting.ical_state = state
     meeting.ical_sequence = sequence
-    transaction.on_commit(forget_upcoming)
+    forget_upcoming()
+    transaction.on_commit(forget_upcoming)  # and again once others can see it
     return sequence
 
 
@@ -125,6 +126,7 @@ def meeting_create(
     )
     if slug:
         meeting.slug = slug
+    meeting.live = False  # until published
     _validate(meeting)
     _default_presidency(meeting)
     parent = meeting_year_page(year=meeting.start.astimezone(meeting.tzinfo).year)

@@ -29,7 +29,7 @@ def meeting_ics(request, meeting_id):
         raise Http404("No such meeting")
     body = calendar.meeting_calendar(
         meeting,
-        url=meeting.get_full_url(request=request),
+        url=selectors.meeting_absolute_url(meeting, request=request),
         include_online_link=permissions.can_see_online_link(request.user, meeting),
     )
     return _ics_response(body, f"meeting-{meeting.slug}.ics")
@@ -47,7 +47,7 @@ def calendar_feed(request, token):
     body = calendar.feed_calendar(
         meetings,
         name=f"{settings.WAGTAIL_SITE_NAME}: meetings",
-        url_for=lambda meeting: meeting.get_full_url(request=request),
+        url_for=lambda meeting: selectors.meeting_absolute_url(meeting, request=request),
         include_online_link=permissions.can_see_online_link(user),
     )
     response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
