@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from meetings import permissions
 from meetings.models import MeetingPage, MeetingYearPage
@@ -18,7 +19,36 @@ def meetings_visible_to(user):
     """Published meetings the user may see, earliest first."""
     if not permissions.can_see_meetings(user):
         return MeetingPage.objects.none()
-    return MeetingPage.objects.live().select_related("presidency__country").order_by("start", "pk")
+    qs = MeetingPage.objects.live().select_related("presidency__country").order_by("start", "pk")
+    for path in _paths_hidden_from(user):
+        qs = qs.exclude(path__startswith=path)
+    return qs
+
+
+def _paths_hidden_from(user):
+    """Tree paths under a Wagtail privacy setting the user does not pass: page views apply
+    them, and so do feeds, downloads and the API. (A password cannot be given there.)"""
+    restrictions = list(
+        PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path")
+    )
+    if not restrictions:
+        return []
+    user_groups = set(user.groups.values_list("pk", flat=True))
+    allowed = {
+        restriction_id
+        for restriction_id, group_id in PageViewRestriction.groups.through.objects.filter(
+            pageviewrestriction_id__in=[r[0] for r in restrictions]
+        ).values_list("pageviewrestriction_id", "group_id")
+        if group_id in user_groups
+    }
+    hidden = []
+    for restriction_id, kind, path in restrictions:
+        if kind == PageViewRestriction.LOGIN:
+            continue
+        if kind == PageViewRestriction.GROUPS and (user.is_superuser or restriction_id in allowed):
+            continue
+        hidden.append(path)
+    return hidden
 
 
 def meeting_visible_to(user, meeting_id):
