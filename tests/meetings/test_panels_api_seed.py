@@ -251,3 +251,83 @@ def test_admin_edit_form_shows_wall_clock_time_of_the_meeting(client):
     soup = soup_of(client.get(f"/admin/pages/{meeting.pk}/edit/"))
     assert soup.select_one("input[name=start]")["value"].startswith("2027-03-10 09:30")
     assert soup.select_one("input[name=end]")["value"].startswith("2027-03-10 17:00")
+
+
+def _draftail(text):
+    import json
+
+    block = {
+        "key": "a1b2c",
+        "text": text,
+        "type": "unstyled",
+        "depth": 0,
+        "inlineStyleRanges": [],
+        "entityRanges": [],
+        "data": {},
+    }
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def _admin_edit(client, meeting, **changes):
+    data = {
+        "title": meeting.title,
+        "slug": meeting.slug,
+        "start": "2026-12-03 09:30",
+        "end": "2026-12-04 13:00",
+        "time_zone": "Europe/Dublin",
+        "venue": "Dublin Castle",
+        "online_url": "https://meet.example.eu/dublin",
+        "status": "planned",
+        "presidency": str(meeting.presidency_id),
+        "description": _draftail("Second meeting of 2026."),
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+        **changes,
+    }
+    response = client.post(f"/admin/pages/{meeting.pk}/edit/", data)
+    assert response.status_code == 302, soup_of(response).select(".error-message")
+    return MeetingPage.objects.get(pk=meeting.pk)
+
+
+def test_publishing_in_the_admin_raises_sequence_only_for_time_place_status(client, meeting):
+    client.force_login(user_in("IE", "presidency_approver"))
+    assert _admin_edit(client, meeting).ical_sequence == 0  # same values (description HTML aside)
+    edited = _admin_edit(client, meeting, description=_draftail("New description."))
+    assert edited.ical_sequence == 0
+    assert "New description." in edited.description
+    moved = _admin_edit(client, meeting, start="2026-12-03 10:00")
+    assert moved.ical_sequence == 1
+    assert moved.start == datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+    assert moved.ical_uid == meeting.ical_uid
+    assert (
+        _admin_edit(client, meeting, start="2026-12-03 10:00", status="cancelled").ical_sequence
+        == 2
+    )
+
+
+def test_editor_drafts_do_not_raise_sequence(client, meeting):
+    client.force_login(user_in("IE", "presidency"))  # may save drafts, not publish
+    response = client.post(
+        f"/admin/pages/{meeting.pk}/edit/",
+        {
+            "title": meeting.title,
+            "slug": meeting.slug,
+            "start": "2026-12-05 09:30",
+            "end": "2026-12-05 13:00",
+            "time_zone": "Europe/Dublin",
+            "venue": "Elsewhere",
+            "status": "planned",
+            "description": _draftail("x"),
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+            "documents-MIN_NUM_FORMS": "0",
+            "documents-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    row = MeetingPage.objects.get(pk=meeting.pk)
+    assert row.ical_sequence == 0 and row.venue == "Dublin Castle"
+    assert row.has_unpublished_changes
