@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -40,6 +41,15 @@ def validate_time_zone(value):
             "%(value)s is not a known time zone (use an IANA name such as Europe/Dublin).",
             params={"value": value},
         )
+
+
+class NoAliasCopyForm(CopyForm):
+    """Copying a meeting gives it a new calendar UID; an alias would be a second page with
+    the same meeting (and the same UID) in feeds, so the admin does not offer it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("alias", None)
 
 
 class MeetingIndexPage(Page):
@@ -70,6 +80,7 @@ class MeetingYearPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("year")]
     parent_page_types = ["meetings.MeetingIndexPage"]
     subpage_types = ["meetings.MeetingPage"]
+    copy_form_class = NoAliasCopyForm
 
     class Meta:
         verbose_name = "Meeting year"
@@ -176,6 +187,7 @@ class MeetingPage(Page):
     ical_state = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     base_form_class = MeetingPageForm
+    copy_form_class = NoAliasCopyForm
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(

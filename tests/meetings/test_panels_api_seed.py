@@ -331,3 +331,23 @@ def test_editor_drafts_do_not_raise_sequence(client, meeting):
     row = MeetingPage.objects.get(pk=meeting.pk)
     assert row.ical_sequence == 0 and row.venue == "Dublin Castle"
     assert row.has_unpublished_changes
+
+
+def test_copying_a_meeting_in_the_admin_gives_a_new_uid_and_no_alias(client, meeting):
+    client.force_login(user_in("IE", "presidency_approver"))
+    url = f"/admin/pages/{meeting.pk}/copy/"
+    assert soup_of(client.get(url)).select_one("input[name=alias]") is None
+    response = client.post(
+        url,
+        {
+            "new_title": "Copy",
+            "new_slug": "copy",
+            "new_parent_page": str(meeting.get_parent().pk),
+            "alias": "on",
+        },
+    )
+    assert response.status_code == 302
+    copy = MeetingPage.objects.get(slug="copy")
+    assert copy.alias_of_id is None
+    assert copy.ical_uid != meeting.ical_uid
+    assert copy.ical_sequence == 0
