@@ -194,3 +194,24 @@ def update_email_queue(*, page):
     page_id = page.pk
     transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page_id))
     return notification
+
+
+@transaction.atomic
+def search_miss_record(*, query_string):
+    """Count a site-search query that found nothing (normalised: trimmed, lower-cased)."""
+    from django.db.models import F
+
+    from portal.models import SearchMiss
+
+    key = " ".join(query_string.split()).lower()[:255]
+    if not key:
+        return
+    now = timezone.now()
+    updated = SearchMiss.objects.filter(query_string=key).update(
+        searches=F("searches") + 1, last_searched_at=now
+    )
+    if not updated:
+        SearchMiss.objects.get_or_create(
+            query_string=key,
+            defaults={"searches": 1, "first_searched_at": now, "last_searched_at": now},
+        )

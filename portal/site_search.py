@@ -465,7 +465,7 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
             break
     if found.page == 1:
         found.promoted = _promotions(q, units[0])
-        _log_query(q)
+        _log_query(q, found_nothing=found.total == 0 and not filters)
     return found
 
 
@@ -589,10 +589,14 @@ def _promotions(q, page_unit):
     return out
 
 
-def _log_query(q):
+def _log_query(q, *, found_nothing):
     from wagtail.contrib.search_promotions.models import Query
 
+    from portal.services import search_miss_record
+
     Query.get(q[:MAX_QUERY_CHARS]).add_hit()
+    if found_nothing:
+        search_miss_record(query_string=q)
 
 
 # --- Suggestions while typing -------------------------------------------------------------

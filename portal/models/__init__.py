@@ -1,4 +1,5 @@
 from .pages import HomePage, UpdateDocument, UpdateIndexPage, UpdateNotification, UpdatePage
+from .search import SearchMiss
 from .reference import Country, Organisation, OrganisationKind, PresidencyTerm
 from .users import AccessToken, Invitation, Role, RoleGroup, User
 
@@ -12,6 +13,7 @@ __all__ = [
     "PresidencyTerm",
     "Role",
     "RoleGroup",
+    "SearchMiss",
     "UpdateDocument",
     "UpdateIndexPage",
     "UpdateNotification",
