@@ -1,6 +1,6 @@
 from .pages import HomePage, UpdateDocument, UpdateIndexPage, UpdateNotification, UpdatePage
-from .search import SearchMiss
 from .reference import Country, Organisation, OrganisationKind, PresidencyTerm
+from .search import SearchMiss
 from .users import AccessToken, Invitation, Role, RoleGroup, User
 
 __all__ = [
