@@ -14,7 +14,7 @@ import datetime
 
 from bs4 import BeautifulSoup
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress
 from wagtail.rich_text import expand_db_html
 
 from meetings.models import MeetingPage
@@ -62,9 +62,9 @@ def description_text(html):
 def _mailto(email, name=None, **params):
     address = vCalAddress(f"mailto:{email}")
     if name:
-        address.params["CN"] = vText(name)
+        address.params["CN"] = str(name)
     for key, value in params.items():
-        address.params[key.replace("_", "-").upper()] = vText(value)
+        address.params[key.replace("_", "-").upper()] = str(value)
     return address
 
 

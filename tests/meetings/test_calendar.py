@@ -19,7 +19,7 @@ from tests.meetings.conftest import DUBLIN, make_meeting
 pytestmark = pytest.mark.django_db
 
 ORGANIZER = ("Irish Presidency", "presidency@example.eu")
-ATTENDEES = [("Hélène Dubois", "head.be@example.eu"), ("Jonas Weber", "head.de@example.eu")]
+ATTENDEES = [("Dubois, Hélène", "head.be@example.eu"), ("Jonas Weber", "head.de@example.eu")]
 STAMP = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
 
 
@@ -235,7 +235,7 @@ def test_itip_request_has_method_organizer_and_attendees(meeting):
         "mailto:head.be@example.eu",
         "mailto:head.de@example.eu",
     ]
-    assert attendees[0].params["CN"] == "Hélène Dubois"
+    assert attendees[0].params["CN"] == "Dubois, Hélène"  # quoted, not split
     assert attendees[0].params["RSVP"] == "TRUE"
     assert attendees[0].params["PARTSTAT"] == "NEEDS-ACTION"
     assert attendees[0].params["ROLE"] == "REQ-PARTICIPANT"
