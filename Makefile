@@ -71,3 +71,9 @@ clean:
 test-search-conformance: install
 	$(PY) tests/search_conformance/fetch_suite.py
 	$(PY) -m pytest -c tests/search_conformance/pytest.ini tests/search_conformance -p no:randomly $(PYTEST_ARGS)
+
+# Search benchmark (prints figures, asserts nothing): Whoosh next to modelsearch's database
+# backend on generated fact sheets; see docs/performance.md. BENCH_ARGS="--docs 1000" etc.
+.PHONY: bench-search
+bench-search: install
+	$(PY) -m bench.search $(BENCH_ARGS)

@@ -29,7 +29,9 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
 )
+from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang import has_stopwords
 from whoosh.support.charset import accent_map
 
@@ -140,9 +142,129 @@ def stemming_analyzer(language=DEFAULT_LANGUAGE):
     return analyzer | CharsetFilter(accent_map)
 
 
+_WORD = re.compile(r"\w+(\.?\w+)*", re.UNICODE)  # RegexTokenizer's default expression
+_CACHE_SIZE = 200_000
+
+
+class _Pipeline:
+    """``stemming_analyzer(language)`` (or, with ``stem=False``, ``plain_analyzer()``) for one
+    word at a time, cached: the term a word becomes, or None for a stop word. Same output as
+    the Whoosh filter chains, several times faster (indexing spends most of its time here)."""
+
+    def __init__(self, language, stem=True):
+        self.language = language
+        self.cache = {}
+        self.stops = frozenset()
+        self.minsize = 0
+        self.stem = None
+        self.fold_first = True
+        if not stem:
+            return
+        if language == DEFAULT_LANGUAGE:
+            from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+            self.stops = STOP_WORDS | frozenset(stopwords_for_language("en"))
+            self.minsize = 2
+            self.stem = stemmer_for_language("en")
+            return
+        from whoosh.lang import stopwords_for_language
+
+        self.fold_first = False
+        if has_stopwords(language):
+            # as Whoosh's StopFilter(lang=...): its English list plus the language's
+            self.stops = STOP_WORDS | frozenset(stopwords_for_language(language))
+            self.minsize = 2
+        if language in SNOWBALL:
+            import Stemmer
+
+            self.stem = Stemmer.Stemmer(SNOWBALL[language]).stemWord
+
+    def term(self, word):
+        try:
+            return self.cache[word]
+        except KeyError:
+            pass
+        text = word.lower()
+        if self.fold_first:
+            text = text.translate(accent_map)
+        if len(text) < self.minsize or text in self.stops:
+            result = None
+        else:
+            if self.stem is not None:
+                text = self.stem(text)
+            if not self.fold_first:
+                text = text.translate(accent_map)
+            result = text
+        if len(self.cache) > _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[word] = result
+        return result
+
+    def tokens(self, value, positions=False, chars=False, keeporiginal=False,
+               removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        term = self.term
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = None
+        for i, match in enumerate(_WORD.finditer(value)):
+            word = match.group(0)
+            text = term(word)
+            if text is None:
+                if removestops:
+                    continue
+                token.stopped = True
+                token.text = word.lower().translate(accent_map)
+                if positions:
+                    token.pos = start_pos + i
+            else:
+                token.stopped = False
+                token.text = text
+                if positions:
+                    pos = start_pos + i if pos is None else pos + 1
+                    token.pos = pos
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = word
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+@functools.lru_cache(maxsize=64)
+def _pipeline(language, stem=True):
+    return _Pipeline(language, stem)
+
+
+class FastAnalyzer(Analyzer):
+    """The analysis of ``stemming_analyzer(language)`` (``language`` None: of
+    ``plain_analyzer()``) in one pass; see ``_Pipeline``."""
+
+    def __init__(self, language=None):
+        self.language = language
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.language == self.language
+
+    def __call__(self, value, **kwargs):
+        if self.language is None:
+            return _pipeline(None, False).tokens(value, **kwargs)
+        return _pipeline(self.language).tokens(value, **kwargs)
+
+
 @functools.lru_cache(maxsize=64)
 def analyzer_for(language):
-    return stemming_analyzer(language)
+    return FastAnalyzer(normalise_language(language) or DEFAULT_LANGUAGE)
 
 
 class LanguageAnalyzer(Analyzer):
@@ -159,14 +281,15 @@ class LanguageAnalyzer(Analyzer):
             if match:
                 language = match.group(1)
                 value = value[match.end():]
-        return analyzer_for(language)(value, **kwargs)
+        return _pipeline(language).tokens(value, **kwargs)
 
 
 def plain_analyzer():
     """Words, lower-cased, accents folded; no stop words, no stemming. Used for the parallel
     unstemmed field (typo tolerance, suggestions, queries made only of stop words) and for
-    autocomplete (prefixes of stemmed words do not match what people type)."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    autocomplete (prefixes of stemmed words do not match what people type). The same output as
+    ``RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)``, faster."""
+    return FastAnalyzer(None)
 
 
 def tokens(analyzer, text):

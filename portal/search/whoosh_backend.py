@@ -427,6 +427,15 @@ class WhooshIndex(BaseIndex):
                 columns[column] = field
         return columns
 
+    def has_other_languages(self):
+        """Whether the live index holds documents not in English (then queries without a
+        language filter also search the unstemmed column; otherwise that adds only cost)."""
+        try:
+            reader = self.backend.cached_searcher(self.open_or_recover()).reader()
+        except IndexUnavailable:
+            return True
+        return reader.doc_frequency(LANG_FIELD, DEFAULT_LANGUAGE) < reader.doc_count_all()
+
     def column_kind(self, column):
         for model in self.models():
             found = self.mapping(model).filters.get(column)
@@ -676,13 +685,19 @@ class WhooshRebuildIndex(WhooshIndex):
     def add_items(self, model, items):
         if not class_is_indexed(model):
             return
-        if self._open_writer is None:
-            ix = self.open()
-            self._open_writer = ix.writer(
-                timeout=self.backend.lock_timeout, limitmb=128, procs=1
-            )
         for doc in self.prepare_documents(model, items):
+            if self._open_writer is None:
+                self._open_writer = self.open().writer(
+                    timeout=self.backend.lock_timeout, limitmb=256
+                )
+                self._in_segment = 0
             self._open_writer.update_document(**doc)
+            self._in_segment += 1
+            if self._in_segment >= self.backend.rebuild_segment_docs:
+                # Segments of a bounded size: Whoosh sorts a segment's postings in memory,
+                # and past ~2,500 fact sheets that spills to disk and gets much slower.
+                self._open_writer.commit(merge=False)
+                self._open_writer = None
 
     def _replay(self):
         try:
@@ -706,7 +721,7 @@ class WhooshRebuildIndex(WhooshIndex):
 
     def finish(self):
         if self._open_writer is not None:
-            self._open_writer.commit(optimize=True)
+            self._open_writer.commit(merge=False)
             self._open_writer = None
         old = self.live.current_generation()
         old_writer = None
@@ -951,7 +966,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         columns = self.text_columns()
         language = self.query_language()
         stems = tokens(analyzer_for(language or DEFAULT_LANGUAGE), text)
-        if stems and columns and language is None and not self.fields:
+        if (stems and columns and language is None and not self.fields
+                and self._index.has_other_languages()):
             # No language filter: English stems in the stemmed columns, or the word as typed
             # in the unstemmed column (documents in other languages, exact forms).
             parts = {}
@@ -1093,13 +1109,17 @@ class RestrictingCollector(FilterCollector):
     FilterCollector (the filter would be bypassed) and uses SIGALRM, which only works in the
     main thread."""
 
-    def __init__(self, child, allow, timelimit=None):
-        super().__init__(child, allow=allow)
+    def __init__(self, child, allowed_docs, timelimit=None):
+        super().__init__(child)
+        # a set of document numbers (possibly empty: nothing allowed), or None: no restriction
+        self.allowed_docs = allowed_docs
         self.timelimit = timelimit
         self.deadline = None
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
+        # set here: FilterCollector would treat an empty set as "no filter"
+        self._allow = self.allowed_docs
         if self.timelimit and self.deadline is None:
             self.deadline = time.monotonic() + self.timelimit
 
@@ -1130,15 +1150,42 @@ def _query_string(query):
     return None
 
 
+def _allowed_docs(searcher, restriction):
+    """The restriction as a set of document numbers (None: every document), cached on the
+    searcher, which is replaced when the index changes."""
+    cache = getattr(searcher, "_portal_allowed", None)
+    if cache is None:
+        cache = searcher._portal_allowed = OrderedDict()
+    key = repr(restriction)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    reader = searcher.reader()
+    subqueries = restriction.subqueries if isinstance(restriction, wq.And) else [restriction]
+    if all(isinstance(q, wq.Term) and reader.doc_frequency(q.fieldname, q.text)
+           == reader.doc_count_all() for q in subqueries) and not reader.has_deletions():
+        allowed = None  # e.g. a search on the root model without filters: no restriction
+    else:
+        allowed = searcher._filter_to_comb(restriction)
+    cache[key] = allowed
+    while len(cache) > 64:
+        cache.popitem(last=False)
+    return allowed
+
+
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
     def _query(self):
         return self.query_compiler.build(self.backend)
 
+    @contextlib.contextmanager
     def _searcher(self):
+        """A searcher on the live generation, reused across queries in this thread while the
+        index is unchanged (opening one costs tens of milliseconds on a large index)."""
         index = self.query_compiler.get_index(self.backend)
-        return index.open_or_recover().searcher()
+        ix = index.open_or_recover()
+        yield self.backend.cached_searcher(ix)
 
     def _run(self, searcher, limit, ordered=True):
         """Run the query; Whoosh results, ranked (or in field order) when ``ordered``."""
@@ -1147,7 +1194,8 @@ class WhooshSearchResults(BaseSearchResults):
             child = searcher.collector(limit=limit, sortedby=self.query_compiler.sort_facets())
         else:
             child = searcher.collector(limit=None, scored=False)
-        collector = RestrictingCollector(child, restriction, self.backend.time_limit)
+        collector = RestrictingCollector(child, _allowed_docs(searcher, restriction),
+                                         self.backend.time_limit)
         try:
             searcher.search_with_collector(text, collector)
         except TimeLimit:
@@ -1351,6 +1399,7 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.lock_timeout = float(params.get("LOCK_TIMEOUT", 10))
         self.write_retries = int(params.get("WRITE_RETRIES", 5))
         self.async_delete = bool(params.get("ASYNC_DELETE", True))
+        self.rebuild_segment_docs = max(1, int(params.get("REBUILD_SEGMENT_DOCS", 2000)))
         self.time_limit = float(params.get("TIME_LIMIT", 5)) or None
         self.recover_lock = threading.Lock()
         self._indexes = {}
@@ -1388,6 +1437,32 @@ class WhooshSearchBackend(BaseSearchBackend):
             "TIME_LIMIT": self.time_limit or 0,
             "ASYNC_DELETE": False,
         }
+
+    _searchers = threading.local()
+
+    def cached_searcher(self, ix):
+        """This thread's searcher on ``ix``, refreshed when the index has changed; a searcher
+        of another generation of the same index is closed."""
+        cache = getattr(self._searchers, "by_index", None)
+        if cache is None:
+            cache = self._searchers.by_index = {}
+        name = str(Path(ix.storage.folder).parent)
+        entry = cache.get(name)
+        if entry is not None and entry[0] is ix:
+            searcher = entry[1]
+            if not searcher.up_to_date():
+                # A new searcher, not searcher.refresh(): that reuses segment readers by
+                # segment id and would miss deletions committed to an existing segment.
+                with contextlib.suppress(Exception):
+                    searcher.close()
+                searcher = ix.searcher()
+        else:
+            if entry is not None:
+                with contextlib.suppress(Exception):
+                    entry[1].close()
+            searcher = ix.searcher()
+        cache[name] = (ix, searcher)
+        return searcher
 
     def is_open(self, directory):
         return str(directory) in self._open_indexes

@@ -103,3 +103,30 @@ def test_phrase_and_highlight_in_the_document_language(backend, multilingual):
     assert "<mark>Verfolgungen</mark>" in html
     assert "<mark>verfolgen</mark>" in html  # the same German stem
     assert "<mark>Grenze</mark>" not in html
+
+
+def test_fast_analysis_matches_the_whoosh_filter_chains():
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+    from whoosh.support.charset import accent_map
+
+    from portal.search.analysis import LanguageAnalyzer, analyzer_for, plain_analyzer, tag_language
+
+    texts = [
+        "Die Polizeibehörden verfolgen Verdächtige über die Grenze, l'État à Paris; ĐŽŠ 3.14 ß",
+        "To be or not to be: a b c. Coopération policière transfrontalière, współpracy Łódź",
+        "Ελληνική Αστυνομία και συνεργασία. Hot pursuits across the borders at night",
+    ]
+
+    def run(analyzer, text, **kwargs):
+        return [(t.text, t.pos, t.startchar, t.endchar, t.stopped)
+                for t in analyzer(text, positions=True, chars=True, **kwargs)]
+
+    chain = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    for text in texts:
+        assert run(plain_analyzer(), text) == run(chain, text)
+        for language in EU_LANGUAGES:
+            for kwargs in ({}, {"removestops": False}):
+                expected = run(stemming_analyzer(language), text, **kwargs)
+                assert run(analyzer_for(language), text, **kwargs) == expected
+            assert tokens(LanguageAnalyzer(), tag_language(language, text)) == tokens(
+                stemming_analyzer(language), text)

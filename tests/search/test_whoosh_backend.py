@@ -215,3 +215,14 @@ def test_writes_take_the_index_lock_with_a_timeout(backend, updates):
     finally:
         held.cancel()
     backend.add(updates["dublin"])  # fine once the lock is free
+
+
+def test_filters_that_allow_nothing_find_nothing_with_a_reused_searcher(backend, updates):
+    queryset = UpdatePage.objects.filter(audience="network")
+    assert backend.search("night", queryset).count() == 1
+    nothing = queryset.filter(audience="dapix")
+    for _ in range(2):  # the second time the restriction comes from the searcher's cache
+        results = backend.search("night", nothing)
+        assert results.count() == 0
+        assert list(results) == []
+        assert results.facet("audience") == {}
