@@ -30,13 +30,14 @@ _SPACE = re.compile(r"\s+")
 logger = logging.getLogger(__name__)
 
 
-def _text_of(value):
+def text_of(value):
+    """The indexable text of a field value: related managers and lists joined by spaces."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple, set)):
-        return " ".join(_text_of(v) for v in value)
+        return " ".join(text_of(v) for v in value)
     if hasattr(value, "all") and callable(value.all) and not isinstance(value, str):
-        return " ".join(_text_of(v) for v in value.all())
+        return " ".join(text_of(v) for v in value.all())
     return str(value)
 
 
@@ -67,7 +68,7 @@ def _walk(obj, search_fields, prefix, out):
             except Exception:  # noqa: BLE001
                 logger.debug("No %s on %r", search_field.field_name, obj, exc_info=True)
                 continue
-            text = _SPACE.sub(" ", _text_of(value)).strip()
+            text = _SPACE.sub(" ", text_of(value)).strip()
             if text:
                 out.append((prefix + search_field.field_name, text))
 
@@ -83,8 +84,9 @@ def indexed_texts(obj, fields=None):
     _walk(obj, get_fields(), "", out)
     if fields is not None:
         wanted = set(fields)
-        out = [(path, text) for path, text in out if path in wanted or path.split("__")[0]
-               in wanted]
+        out = [
+            (path, text) for path, text in out if path in wanted or path.split("__")[0] in wanted
+        ]
     # The same text indexed twice (e.g. a field declared twice) is shown once.
     seen = set()
     unique = []
@@ -171,7 +173,7 @@ def highlight(results, obj, fields=None, max_chars=DEFAULT_MAX_CHARS) -> SafeStr
 
 
 def suggestion(results):
-    """"Did you mean" query for ``results``, or None (always None without Whoosh)."""
+    """ "Did you mean" query for ``results``, or None (always None without Whoosh)."""
     method = getattr(results, "suggestion", None)
     if callable(method):
         try:

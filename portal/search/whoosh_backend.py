@@ -203,16 +203,6 @@ def _as_list(value):
     return [value]
 
 
-def _text_of(value):
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple, set)):
-        return " ".join(_text_of(v) for v in value)
-    if hasattr(value, "all") and callable(value.all) and not isinstance(value, str):
-        return " ".join(_text_of(v) for v in value.all())
-    return str(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # Mapping: which Whoosh columns a model's search_fields produce
 # ---------------------------------------------------------------------------------------------
@@ -301,8 +291,11 @@ class ModelMapping:
             encoded = [e for e in (_encode(kind, v) for v in values) if e is not None]
             if encoded:
                 if multi:
-                    doc[column] = encoded if kind in ("int", "float", "date", "datetime", "time") \
+                    doc[column] = (
+                        encoded
+                        if kind in ("int", "float", "date", "datetime", "time")
                         else " ".join(e.replace(" ", "\x1f") for e in encoded)
+                    )
                 else:
                     doc[column] = encoded[0]
             stored[column] = [_json_value(v) for v in values]
@@ -340,9 +333,11 @@ class ModelMapping:
                 logger.debug("Could not read %s from %r", path, obj, exc_info=True)
                 value = None
             if isinstance(search_field, SearchField):
-                texts.setdefault(text_column(path), []).append(_text_of(value))
+                texts.setdefault(text_column(path), []).append(results_api.text_of(value))
             elif isinstance(search_field, AutocompleteField):
-                autocomplete.setdefault(autocomplete_column(path), []).append(_text_of(value))
+                autocomplete.setdefault(autocomplete_column(path), []).append(
+                    results_api.text_of(value)
+                )
             elif isinstance(search_field, FilterField):
                 filters.setdefault(filter_column(path), []).extend(_as_list(value))
 
@@ -536,8 +531,12 @@ class WhooshIndex(BaseIndex):
                 break
             except LockError:
                 if attempt == backend.write_retries:
-                    logger.error("Search index %s: lock not acquired after %s attempts of %ss",
-                                 self.name, attempt + 1, backend.lock_timeout)
+                    logger.error(
+                        "Search index %s: lock not acquired after %s attempts of %ss",
+                        self.name,
+                        attempt + 1,
+                        backend.lock_timeout,
+                    )
                     raise
                 delay = min(backend.lock_timeout, 0.05 * 2**attempt) * (0.5 + random.random())  # noqa: S311
                 logger.info("Search index %s busy; retrying in %.2fs", self.name, delay)
@@ -595,8 +594,11 @@ class WhooshIndex(BaseIndex):
         writer.commit()
 
     def _journal(self, operations):
-        journals = [j for j in self.directory.glob("*" + JOURNAL_SUFFIX)
-                    if (self.directory / j.name[: -len(JOURNAL_SUFFIX)]).is_dir()]
+        journals = [
+            j
+            for j in self.directory.glob("*" + JOURNAL_SUFFIX)
+            if (self.directory / j.name[: -len(JOURNAL_SUFFIX)]).is_dir()
+        ]
         if not journals:
             return
         data = "".join(json.dumps([op, value]) + "\n" for op, value in operations).encode()
@@ -729,8 +731,11 @@ class WhooshRebuildIndex(WhooshIndex):
             try:
                 old_writer = self._writer(self.backend.open_index(self.directory / old))
             except (IndexUnavailable, LockError, OSError) as exc:
-                logger.warning("Search index %s: rebuild swaps without the old generation's "
-                               "lock (%s)", self.name, exc)
+                logger.warning(
+                    "Search index %s: rebuild swaps without the old generation's lock (%s)",
+                    self.name,
+                    exc,
+                )
         try:
             self._replay()
             self.live._set_current(self.fixed_generation)
@@ -922,8 +927,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 return _Filter(wq.Term(ID_FIELD, str(_plain_value(value))))
             if lookup == "in":
                 values = [str(_plain_value(v)) for v in value]
-                return _Filter(wq.Or([wq.Term(ID_FIELD, v) for v in values]) if values
-                               else MATCH_NOTHING)
+                return _Filter(
+                    wq.Or([wq.Term(ID_FIELD, v) for v in values]) if values else MATCH_NOTHING
+                )
         return super()._get_filters_from_where_node(where_node, check_only=check_only)
 
     # Text -----------------------------------------------------------------------------------
@@ -966,8 +972,13 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         columns = self.text_columns()
         language = self.query_language()
         stems = tokens(analyzer_for(language or DEFAULT_LANGUAGE), text)
-        if (stems and columns and language is None and not self.fields
-                and self._index.has_other_languages()):
+        if (
+            stems
+            and columns
+            and language is None
+            and not self.fields
+            and self._index.has_other_languages()
+        ):
             # No language filter: English stems in the stemmed columns, or the word as typed
             # in the unstemmed column (documents in other languages, exact forms).
             parts = {}
@@ -1162,8 +1173,14 @@ def _allowed_docs(searcher, restriction):
         return cache[key]
     reader = searcher.reader()
     subqueries = restriction.subqueries if isinstance(restriction, wq.And) else [restriction]
-    if all(isinstance(q, wq.Term) and reader.doc_frequency(q.fieldname, q.text)
-           == reader.doc_count_all() for q in subqueries) and not reader.has_deletions():
+    if (
+        all(
+            isinstance(q, wq.Term)
+            and reader.doc_frequency(q.fieldname, q.text) == reader.doc_count_all()
+            for q in subqueries
+        )
+        and not reader.has_deletions()
+    ):
         allowed = None  # e.g. a search on the root model without filters: no restriction
     else:
         allowed = searcher._filter_to_comb(restriction)
@@ -1194,13 +1211,15 @@ class WhooshSearchResults(BaseSearchResults):
             child = searcher.collector(limit=limit, sortedby=self.query_compiler.sort_facets())
         else:
             child = searcher.collector(limit=None, scored=False)
-        collector = RestrictingCollector(child, _allowed_docs(searcher, restriction),
-                                         self.backend.time_limit)
+        collector = RestrictingCollector(
+            child, _allowed_docs(searcher, restriction), self.backend.time_limit
+        )
         try:
             searcher.search_with_collector(text, collector)
         except TimeLimit:
-            logger.warning("Search query hit the time limit of %ss: %r",
-                           self.backend.time_limit, text)
+            logger.warning(
+                "Search query hit the time limit of %ss: %r", self.backend.time_limit, text
+            )
         return collector.results()
 
     def _hits(self):
@@ -1339,8 +1358,9 @@ class WhooshSearchResults(BaseSearchResults):
                     continue
                 if corrector is None:
                     corrector = searcher.corrector(PLAIN_FIELD)
-                found = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 5 else 2,
-                                          prefix=1)
+                found = corrector.suggest(
+                    word, limit=1, maxdist=1 if len(word) < 5 else 2, prefix=1
+                )
                 if found:
                     pieces.append(query_string[position:start])
                     pieces.append(found[0])
