@@ -28,7 +28,11 @@ demo: install
 index: install
 	$(PY) manage.py update_index
 
+# Tasks queued by migrating and seeding (search-index updates) are worked off first, so that
+# the worker's log does not bury the demo logins; then the worker and the web server run.
 serve: install
+	@$(PY) manage.py db_worker --batch --queue-name '*' --verbosity 0
+	@echo ""
 	@$(PY) manage.py seed_demo | sed -n '/Demo logins/,$$p'
 	@echo ""
 	@echo "Portal: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
