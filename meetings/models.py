@@ -9,6 +9,7 @@ import uuid
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -183,6 +184,16 @@ class MeetingPage(Page):
         "calendar UID", max_length=255, unique=True, default=new_ical_uid, editable=False
     )
     ical_sequence = models.PositiveIntegerField("calendar sequence", default=0, editable=False)
+    delegates_per_country = models.PositiveSmallIntegerField(
+        "delegates per country",
+        default=2,
+        help_text="Seats each country's Head of SPOC may fill; further delegates wait in line.",
+    )
+    registration_deadline = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Heads can register and swap delegates until then. Empty: no deadline.",
+    )
     # Digest of the time, place and status last seen on publication (see services).
     ical_state = models.CharField(max_length=64, blank=True, default="", editable=False)
 
@@ -200,6 +211,10 @@ class MeetingPage(Page):
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], heading="Where"),
         FieldPanel("presidency"),
         FieldPanel("status"),
+        MultiFieldPanel(
+            [FieldPanel("delegates_per_country"), FieldPanel("registration_deadline")],
+            heading="Delegations",
+        ),
         FieldPanel("description"),
         InlinePanel("documents", label="Meeting documents"),
     ]
@@ -234,6 +249,9 @@ class MeetingPage(Page):
                 name="meeting_status_known",
             ),
             models.CheckConstraint(condition=~Q(time_zone=""), name="meeting_time_zone_set"),
+            models.CheckConstraint(
+                condition=Q(delegates_per_country__gte=1), name="meeting_delegate_cap_positive"
+            ),
         ]
 
     def clean(self):
@@ -276,7 +294,7 @@ class MeetingPage(Page):
         return self.status == self.Status.CANCELLED
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import permissions
+        from meetings import permissions, selectors
 
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = [
@@ -285,6 +303,15 @@ class MeetingPage(Page):
         ]
         context["can_see_online_link"] = permissions.can_see_online_link(request.user, self)
         context["ics_url"] = reverse("meetings:meeting_ics", args=[self.pk])
+        context.update(
+            selectors.delegation_context(
+                user=request.user,
+                meeting=self,
+                form=kwargs.get("delegate_form"),
+                swap_form=kwargs.get("swap_form"),
+                swap_id=kwargs.get("swap_id"),
+            )
+        )
         return context
 
 
@@ -297,3 +324,67 @@ class MeetingDocument(Orderable):
 
     def __str__(self):
         return self.label or str(self.document)
+
+
+class Registration(models.Model):
+    """One delegate registered for a meeting by their country's Head of SPOC (or, for an
+    agency, on behalf of the organisation). Confirmed delegates hold one of the country's
+    seats; the others wait in line, `position` 1 being the next to move up. The dietary and
+    accessibility notes are for the organisers only."""
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        REMOTE = "remote", "Remote"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITING = "waiting", "Waiting list"
+
+    meeting = models.ForeignKey(MeetingPage, on_delete=models.CASCADE, related_name="registrations")
+    country = models.ForeignKey(
+        "portal.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "portal.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    attendance = models.CharField(max_length=10, choices=Attendance.choices)
+    dietary_notes = models.TextField(blank=True)
+    accessibility_notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    position = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["status", "position", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], name="registration_one_per_email"),
+            # A delegation is a country's or an agency's, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(country__isnull=False) & Q(organisation__isnull=True))
+                | (Q(country__isnull=True) & Q(organisation__isnull=False)),
+                name="registration_country_xor_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=["in_person", "remote"]),
+                name="registration_attendance_known",
+            ),
+            # Waiting delegates, and only they, have a place in line.
+            models.CheckConstraint(
+                condition=(Q(status="confirmed") & Q(position__isnull=True))
+                | (Q(status="waiting") & Q(position__gte=1)),
+                name="registration_position_iff_waiting",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="registration_name_set"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.meeting})"

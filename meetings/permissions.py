@@ -25,3 +25,15 @@ def is_presidency(user):
         and user.has_perm("wagtailadmin.access_admin")
         and user.has_role(*PRESIDENCY_ROLES)
     )
+
+
+def head_country(user):
+    """The country whose delegation the user registers: a Head of SPOC's own, else None."""
+    if can_see_meetings(user) and user.has_role(Role.HEAD):
+        return user.country
+    return None
+
+
+def can_see_delegations(user):
+    """The organisers see every delegation, with the dietary and accessibility notes."""
+    return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)

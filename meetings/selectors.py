@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from meetings import permissions
-from meetings.models import MeetingPage, MeetingYearPage
+from meetings.models import MeetingPage, MeetingYearPage, Registration
 from portal.models import AccessToken, PresidencyTerm
 from portal.tokens import access_token_for
 
@@ -136,3 +136,62 @@ def presidency_terms_without_meeting(*, today=None):
         if not has_meeting:
             missing.append(term)
     return missing
+
+
+def delegation_of(*, user, meeting):
+    """The user's own country's registrations for the meeting (a Head of SPOC's), seats
+    first, then the waiting list in order; empty for anyone else."""
+    country = permissions.head_country(user)
+    if country is None:
+        return Registration.objects.none()
+    return Registration.objects.filter(meeting=meeting, country=country).order_by(
+        "status", "position", "created_at", "pk"
+    )
+
+
+def registration_of_own_country(*, user, meeting, registration_id):
+    """One registration of the user's own delegation, or None (another country's is None)."""
+    return delegation_of(user=user, meeting=meeting).filter(pk=registration_id).first()
+
+
+def delegations_overview(*, user, meeting):
+    """For the organisers: per country (and agency) the seats taken and the waiting list,
+    and every registration with its notes. None for everyone else."""
+    if not permissions.can_see_delegations(user):
+        return None
+    registrations = list(
+        Registration.objects.filter(meeting=meeting)
+        .select_related("country", "organisation")
+        .order_by("country__name", "organisation__name", "status", "position", "pk")
+    )
+    rows = {}
+    for registration in registrations:
+        delegation = registration.country or registration.organisation
+        row = rows.setdefault(
+            delegation.pk if registration.country_id else f"o{delegation.pk}",
+            {"name": str(delegation), "confirmed": 0, "waiting": 0},
+        )
+        row["confirmed" if registration.status == Registration.Status.CONFIRMED else "waiting"] += 1
+    return {"rows": list(rows.values()), "registrations": registrations}
+
+
+def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None, now=None):
+    """What the meeting page shows about delegations to this user."""
+    from meetings.forms import DelegateForm, SwapForm
+
+    now = now or timezone.now()
+    context = {
+        "registration_open": (
+            meeting.status not in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD)
+            and (meeting.registration_deadline is None or now <= meeting.registration_deadline)
+        ),
+        "delegations": delegations_overview(user=user, meeting=meeting),
+        "own_delegation": None,
+    }
+    if permissions.head_country(user) is not None:
+        context["own_delegation"] = list(delegation_of(user=user, meeting=meeting))
+        context["delegate_form"] = form or DelegateForm()
+        context["swap_form"] = swap_form
+        context["swap_id"] = swap_id
+        context["empty_swap_form"] = SwapForm()
+    return context

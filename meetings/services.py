@@ -10,10 +10,21 @@ import datetime
 import hashlib
 import json
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
-from meetings.models import MeetingIndexPage, MeetingPage, MeetingYearPage, time_zone_names
+from meetings import permissions
+from meetings.models import (
+    MeetingIndexPage,
+    MeetingPage,
+    MeetingYearPage,
+    Registration,
+    time_zone_names,
+)
 from meetings.selectors import forget_upcoming
 from portal.reference import presidency_on
 
@@ -154,3 +165,163 @@ def meeting_update(*, meeting, user=None, publish=True, **changes):
     if publish:
         revision.publish(user=user)
     return MeetingPage.objects.get(pk=meeting.pk)
+
+
+# --- Invitations and delegations -----------------------------------------------------------
+
+
+def _meeting_locked(meeting):
+    """The meeting row, locked until the transaction ends: registrations of one meeting are
+    counted and written one transaction at a time (SELECT ... FOR UPDATE on PostgreSQL; on
+    SQLite the IMMEDIATE transaction already holds the write lock)."""
+    return MeetingPage.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _registration_open(meeting, now):
+    if meeting.status in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD):
+        raise ValidationError(
+            f"Registration is closed: the meeting is {meeting.get_status_display().lower()}."
+        )
+    if meeting.registration_deadline is not None and now > meeting.registration_deadline:
+        deadline = timezone.localtime(meeting.registration_deadline, meeting.tzinfo)
+        raise ValidationError(
+            f"Registration closed on {deadline:%-d %B %Y at %H:%M} ({meeting.time_zone})."
+        )
+
+
+def _clean_delegate(meeting, *, name, email, exclude_pk=None):
+    name = (name or "").strip()
+    email = (email or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the delegate's name."
+    elif len(name) > 200:
+        errors["name"] = "The name is too long (200 characters at most)."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Give a valid email address."
+    else:
+        email = BaseUserManager.normalize_email(email)
+        taken = Registration.objects.filter(meeting=meeting, email__iexact=email)
+        if exclude_pk is not None:
+            taken = taken.exclude(pk=exclude_pk)
+        if taken.exists():
+            errors["email"] = "This person is already registered for the meeting."
+    if errors:
+        raise ValidationError(errors)
+    return name, email
+
+
+def _head_country_or_deny(actor):
+    country = permissions.head_country(actor)
+    if country is None:
+        raise PermissionDenied("Only a Head of SPOC registers their country's delegates.")
+    return country
+
+
+def _own_registration_or_deny(actor, registration):
+    country = _head_country_or_deny(actor)
+    if registration.country_id != country.pk:
+        raise PermissionDenied("This delegate belongs to another country's delegation.")
+
+
+def _renumber_waiting(meeting, country):
+    waiting = Registration.objects.filter(
+        meeting=meeting, country=country, status=Registration.Status.WAITING
+    ).order_by("position", "pk")
+    for number, registration in enumerate(waiting, start=1):
+        if registration.position != number:
+            Registration.objects.filter(pk=registration.pk).update(position=number)
+
+
+@transaction.atomic
+def registration_add(
+    *,
+    actor,
+    meeting,
+    name,
+    email,
+    attendance,
+    dietary_notes="",
+    accessibility_notes="",
+    now=None,
+):
+    """Register a delegate of the actor's own country (the actor must be its Head of SPOC).
+    The delegate takes a seat while the country has fewer confirmed delegates than the
+    meeting's cap, and joins the end of the country's waiting list otherwise."""
+    country = _head_country_or_deny(actor)
+    meeting = _meeting_locked(meeting)
+    _registration_open(meeting, now or timezone.now())
+    if attendance not in Registration.Attendance.values:
+        raise ValidationError({"attendance": "Choose in person or remote."})
+    name, email = _clean_delegate(meeting, name=name, email=email)
+    delegation = Registration.objects.filter(meeting=meeting, country=country)
+    confirmed = delegation.filter(status=Registration.Status.CONFIRMED).count()
+    if confirmed < meeting.delegates_per_country:
+        status, position = Registration.Status.CONFIRMED, None
+    else:
+        status = Registration.Status.WAITING
+        last = delegation.filter(status=Registration.Status.WAITING).aggregate(
+            last=Max("position")
+        )["last"]
+        position = (last or 0) + 1
+    return Registration.objects.create(
+        meeting=meeting,
+        country=country,
+        name=name,
+        email=email,
+        attendance=attendance,
+        dietary_notes=(dietary_notes or "").strip(),
+        accessibility_notes=(accessibility_notes or "").strip(),
+        status=status,
+        position=position,
+        registered_by=actor,
+    )
+
+
+@transaction.atomic
+def registration_withdraw(*, actor, registration):
+    """Withdraw a delegate of the actor's own country. A freed seat goes at once to the first
+    delegate on that country's waiting list. Returns the promoted registration, if any."""
+    _own_registration_or_deny(actor, registration)
+    meeting = _meeting_locked(registration.meeting)
+    registration = Registration.objects.filter(pk=registration.pk, meeting=meeting).first()
+    if registration is None:
+        return None  # already withdrawn (a second click)
+    country = registration.country
+    freed_seat = registration.status == Registration.Status.CONFIRMED
+    registration.delete()
+    promoted = None
+    if freed_seat:
+        confirmed = Registration.objects.filter(
+            meeting=meeting, country=country, status=Registration.Status.CONFIRMED
+        ).count()
+        if confirmed < meeting.delegates_per_country:
+            promoted = (
+                Registration.objects.filter(
+                    meeting=meeting, country=country, status=Registration.Status.WAITING
+                )
+                .order_by("position", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = Registration.Status.CONFIRMED
+                promoted.position = None
+                promoted.save(update_fields=["status", "position"])
+    _renumber_waiting(meeting, country)
+    return promoted
+
+
+@transaction.atomic
+def registration_swap(*, actor, registration, name, email, now=None):
+    """Replace a delegate by another person, who keeps the seat (or the place in line)."""
+    _own_registration_or_deny(actor, registration)
+    meeting = _meeting_locked(registration.meeting)
+    _registration_open(meeting, now or timezone.now())
+    registration = Registration.objects.get(pk=registration.pk, meeting=meeting)
+    name, email = _clean_delegate(meeting, name=name, email=email, exclude_pk=registration.pk)
+    registration.name = name
+    registration.email = email
+    registration.save(update_fields=["name", "email"])
+    return registration
