@@ -315,7 +315,7 @@ def test_meeting_page_with_delegations_has_a_bounded_query_count(
 # --- Concurrency ----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_for_the_last_seat_never_exceed_the_cap(head_be):
     """Threads with their own database connections, released together by a barrier, all
     try to take the last seat: exactly one gets it, the others go to the waiting list."""
