@@ -43,12 +43,13 @@ serve: install
 
 # Debian's chromium for the browser tests (never Playwright's downloads) and axe-core from npm;
 # installed when missing.
+# khal is the real calendar client the .ics import tests use.
 browser-deps:
-	@test -x /usr/bin/chromium && command -v npm >/dev/null || { \
-	  echo "Installing Debian's chromium and npm for the browser tests"; \
+	@test -x /usr/bin/chromium && command -v npm >/dev/null && command -v khal >/dev/null || { \
+	  echo "Installing Debian's chromium, npm and khal for the browser and calendar tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium npm >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium npm khal >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 # The whole suite, browser tests included (they fail, never skip, without chromium).
