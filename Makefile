@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo index serve test test-python test-browser browser-deps lint check clean
+.PHONY: run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean
 
 run: install migrate demo index serve
 
@@ -17,7 +17,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed system-deps
+
+# Pango (WeasyPrint draws the PDF exports with it) and a font; installed when missing.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 && { fc-list 2>/dev/null | grep -q .; } || { \
+	  echo "Installing Debian's Pango and a font for the PDF exports"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput
