@@ -12,6 +12,12 @@ wagtail_hooks module:
         def get_context(self, request): ...
 """
 
+import logging
+
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
 _registry = []
 
 
@@ -48,17 +54,23 @@ def registered_panels():
 
 
 def panels_for(request):
-    """The panels this user sees, each with its rendered context."""
+    """The panels this user sees, each rendered to HTML (`html`), or with `failed` set when the
+    panel raised: one broken panel is logged and shown as unavailable, the dashboard and the
+    other panels still render."""
     result = []
     for panel_class in _registry:
         panel = panel_class()
-        if panel.is_visible(request):
-            result.append(
-                {
-                    "name": panel.name,
-                    "title": panel.title,
-                    "template_name": panel.template_name,
-                    "context": panel.get_context(request),
-                }
+        entry = {"name": panel.name, "title": panel.title, "html": "", "failed": False}
+        try:
+            if not panel.is_visible(request):
+                continue
+            entry["html"] = render_to_string(
+                panel.template_name,
+                {"panel_context": panel.get_context(request), "request": request},
+                request=request,
             )
+        except Exception:
+            logger.exception("Dashboard panel %r failed", panel.name)
+            entry["failed"] = True
+        result.append(entry)
     return result

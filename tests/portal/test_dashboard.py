@@ -137,4 +137,36 @@ def test_dashboard_is_the_site_root_for_logged_in_users_only(client):
     client.force_login(user_in("BE", "officer"))
     response = client.get("/")
     assert response.status_code == 200
-    assert response.templates[0].name == "portal/home_page.html"
+    assert "portal/home_page.html" in [template.name for template in response.templates]
+
+
+class BrokenPanel(DashboardPanel):
+    name = "test-broken"
+    title = "Broken figures"
+    template_name = "tests/heads_only_panel.html"
+    order = 1
+
+    def get_context(self, request):
+        raise RuntimeError("the figures service is down")
+
+
+def test_a_failing_panel_is_shown_as_unavailable_and_the_rest_of_the_dashboard_renders(
+    client, heads_panel, caplog
+):
+    register_panel(BrokenPanel)
+    try:
+        head = user_in("BE", "head")
+        client.force_login(head)
+        response = client.get("/")
+    finally:
+        unregister_panel(BrokenPanel.name)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    broken = soup.select_one("#panel-test-broken")
+    assert broken.h2.get_text() == "Broken figures"
+    assert "could not be loaded" in broken.get_text()
+    assert "figures service is down" not in response.content.decode()
+    assert soup.select_one("#panel-test-heads-only .heads-only").get_text() == (
+        "Register the delegation of Belgium."
+    )
+    assert any("test-broken" in record.getMessage() for record in caplog.records)
