@@ -389,3 +389,70 @@ def test_meeting_page_queries_do_not_grow_with_the_agenda(
         assert len(soup_of(response).select(".agenda-item")) == n
         counts.append(len(captured))
     assert counts[1] == counts[0]
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_api_detail_gives_the_agenda_carried_actions_and_proposals(
+    client, presidency, head_be, officer_be, meeting, past_meeting
+):
+    from django.core.files.base import ContentFile
+
+    document = get_document_model().objects.create(
+        title="Draft conclusions", file=ContentFile(b"%PDF-1.4", name="draft.pdf")
+    )
+    add_item(
+        presidency,
+        meeting,
+        "SIENA",
+        kind="workflow",
+        starts_at=dublin(3, 10),
+        ends_at=dublin(3, 11),
+        presenter_organisation=agency("europol"),
+        agencies=[agency("europol")],
+        documents=[document],
+    )
+    add_item(presidency, meeting, "AOB", presenter_country=Country.objects.get(code="BE"))
+    proposal_create(actor=head_be, meeting=meeting, title="Topic", kind="other", now=BEFORE)
+    action_item_create(
+        actor=presidency,
+        meeting=past_meeting,
+        title="Share the template",
+        owner_country=Country.objects.get(code="BE"),
+    )
+    client.force_login(officer_be)
+    data = client.get(f"/api/v1/meetings/{meeting.pk}").json()
+    first, second = data["agenda"]
+    assert first["position"] == 1 and first["title"] == "SIENA"
+    assert first["starts_at"] == "2026-12-03T10:00:00Z"
+    assert first["presenter"] == {
+        "kind": "agency",
+        "code": "europol",
+        "name": "European Union Agency for Law Enforcement Cooperation",
+    }
+    assert [a["code"] for a in first["agencies"]] == ["europol"]
+    assert first["documents"][0]["title"] == "Draft conclusions"
+    assert first["documents"][0]["url"].startswith("http://testserver/")
+    assert second["presenter"]["code"] == "BE" and second["starts_at"] is None
+    assert data["proposals_count"] == 1
+    (carried,) = data["actions_carried"]
+    assert carried["title"] == "Share the template"
+    assert carried["owner"]["code"] == "BE"
+    assert carried["meeting_id"] == past_meeting.pk
+
+
+def test_api_detail_404_json_and_schema(client, officer_be, meeting):
+    from meetings.services import meeting_update
+
+    client.force_login(officer_be)
+    draft = meeting_update(meeting=meeting, publish=False, title="x")  # still live
+    assert client.get(f"/api/v1/meetings/{draft.pk}").status_code == 200
+    meeting.unpublish()
+    response = client.get(f"/api/v1/meetings/{meeting.pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    schema = client.get("/api/v1/openapi.json").json()
+    detail = schema["components"]["schemas"]["MeetingDetailOut"]["properties"]
+    assert {"agenda", "actions_carried", "proposals_count"} <= set(detail)
+    assert "AgendaItemOut" in schema["components"]["schemas"]
