@@ -9,11 +9,24 @@ from meetings.models import ActionItem, TopicKind
 from portal.models import Country, Organisation, OrganisationKind
 
 
+class _Form(forms.Form):
+    """Several forms share the meeting page: each has its own id prefix (field names stay
+    plain)."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def _agencies():
     return Organisation.objects.filter(kind=OrganisationKind.AGENCY).order_by("name")
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(_Form):
+    id_prefix = "proposal"
+
     title = forms.CharField(label="Topic", max_length=200)
     kind = forms.ChoiceField(label="Kind of topic", choices=TopicKind.choices)
     description = forms.CharField(
@@ -34,7 +47,9 @@ class ProposalForm(forms.Form):
         self.fields["agencies"].queryset = _agencies()
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(_Form):
+    id_prefix = "decline"
+
     note = forms.CharField(
         label="Reason",
         max_length=2000,
@@ -46,8 +61,10 @@ class _MeetingTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(_Form):
     """Slots are typed as wall-clock times of the meeting's own time zone."""
+
+    id_prefix = "item"
 
     title = forms.CharField(label="Title", max_length=200)
     kind = forms.ChoiceField(label="Kind of topic", choices=TopicKind.choices, initial="other")
@@ -72,7 +89,11 @@ class AgendaItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     documents = forms.ModelMultipleChoiceField(
-        label="Documents", queryset=get_document_model().objects.none(), required=False
+        label="Documents",
+        queryset=get_document_model().objects.none(),
+        required=False,
+        # The shared form include gives multiple choices a legend, not a <label>.
+        widget=forms.SelectMultiple(attrs={"aria-label": "Documents"}),
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -100,7 +121,9 @@ class AgendaItemForm(forms.Form):
         return cleaned
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(_Form):
+    id_prefix = "minutes"
+
     minutes_text = forms.CharField(
         label="Minutes",
         required=False,
@@ -117,7 +140,9 @@ class MinutesForm(forms.Form):
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(_Form):
+    id_prefix = "action"
+
     title = forms.CharField(label="Action", max_length=255)
     owner_country = forms.ModelChoiceField(
         label="Owner country", queryset=Country.objects.none(), required=False
@@ -147,12 +172,16 @@ class ActionItemForm(forms.Form):
         return self.items.get(value) if value is not None else None
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(_Form):
+    id_prefix = "status"
+
     status = forms.ChoiceField(label="Status", choices=ActionItem.Status.choices)
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(_Form):
+    id_prefix = "filter"
+
     STATUS_CHOICES = [("", "Open and in progress"), *ActionItem.Status.choices, ("all", "All")]
 
     status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
