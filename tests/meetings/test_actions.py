@@ -170,3 +170,29 @@ def test_network_list_queries_are_bounded(
         assert len(soup_of(response).select("tr.action")) == n
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+# --- Demo data ----------------------------------------------------------------------------
+
+
+def test_demo_seeder_adds_agenda_minutes_and_actions_idempotently(client):
+    from meetings.models import AgendaItem, AgendaProposal, MeetingPage, Minutes
+    from portal.demo import run_seeders
+
+    run_seeders()
+    run_seeders()
+    dublin = MeetingPage.objects.get(slug="heads-of-spoc-dublin-2026")
+    nicosia = MeetingPage.objects.get(slug="heads-of-spoc-nicosia-2026")
+    assert AgendaProposal.objects.filter(meeting=dublin).count() == 2
+    assert [i.title for i in AgendaItem.objects.filter(meeting=dublin)][-1].startswith(
+        "Data quality of SIENA"
+    )
+    minutes = Minutes.objects.get(meeting=nicosia)
+    assert minutes.is_approved and minutes.approved_version.number == 2
+    assert ActionItem.objects.filter(meeting=nicosia).count() == 2
+    client.force_login(user_in("FR", "officer"))
+    soup = soup_of(client.get(dublin.url))
+    assert [c.contents[0].strip() for c in soup.select("#follow-up .carried-action")] == [
+        "Circulate a SIENA message checklist"
+    ]
+    assert soup.select_one("#agency-invitations") is not None
