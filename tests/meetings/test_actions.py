@@ -196,3 +196,27 @@ def test_demo_seeder_adds_agenda_minutes_and_actions_idempotently(client):
         "Circulate a SIENA message checklist"
     ]
     assert soup.select_one("#agency-invitations") is not None
+
+
+# --- Admin listings -----------------------------------------------------------------------
+
+
+def test_admin_lists_proposals_and_actions_read_only(client, presidency, head_be, meeting):
+    from meetings.services import proposal_create
+    from tests.meetings.agenda_helpers import BEFORE
+
+    act(presidency, meeting, "Visible action")
+    proposal_create(actor=head_be, meeting=meeting, title="Visible topic", kind="other", now=BEFORE)
+    client.force_login(presidency)
+    response = client.get("/admin/meetings/actions/?status=open")
+    assert response.status_code == 200
+    assert "Visible action" in response.content.decode()
+    response = client.get("/admin/meetings/proposals/?status=proposed")
+    assert response.status_code == 200
+    assert "Visible topic" in response.content.decode()
+    assert client.get("/admin/meetings/actions/new/").status_code in (302, 403)
+    action = ActionItem.objects.get()
+    assert client.get(f"/admin/meetings/actions/delete/{action.pk}/").status_code in (302, 403)
+    ActionItem.objects.get(pk=action.pk)
+    client.force_login(user_in("IE", "editor"))
+    assert client.get("/admin/meetings/actions/").status_code in (302, 403)
