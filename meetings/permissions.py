@@ -63,7 +63,9 @@ def can_approve_minutes(user):
 
 def can_update_action(user, action):
     """The Presidency, the owner country's Head of SPOC, or the owner agency's users."""
-    if is_presidency(user):
+    if not can_see_meetings(user):
+        return False
+    if user.has_role(*PRESIDENCY_ROLES) and is_presidency(user):
         return True
     if action.owner_country_id is not None:
         country = head_country(user)

@@ -352,7 +352,10 @@ def agenda_context(*, user, meeting, forms=None, now=None):
 
     forms = forms or {}
     now = now or timezone.now()
-    is_presidency = permissions.is_presidency(user)
+    # Roles first (cached on the user): only Presidency roles pay for the permission check.
+    is_presidency = permissions.can_see_meetings(user) and (
+        user.has_role(*permissions.PRESIDENCY_ROLES) and permissions.is_presidency(user)
+    )
     country = permissions.head_country(user)
     agency = permissions.agency_of(user)
     coming = meeting.status not in services.CLOSED_MEETING_STATUSES and meeting.start > now
@@ -371,25 +374,46 @@ def agenda_context(*, user, meeting, forms=None, now=None):
             or (agency is not None and proposal.organisation_id == agency.pk)
         )
     items = list(agenda_of(user=user, meeting=meeting))
-    minutes = minutes_of(meeting=meeting)
-    versions = list(minutes_versions(user=user, meeting=meeting)) if is_presidency else []
+    # Minutes exist only once the meeting has started (or is held): no query before.
+    started = meeting.status == MeetingPage.Status.HELD or now >= meeting.start
+    minutes = minutes_of(meeting=meeting) if started else None
+    versions = (
+        list(minutes_versions(user=user, meeting=meeting)) if is_presidency and minutes else []
+    )
     latest = versions[0] if versions else None
     can_write_minutes = (
         is_presidency
         and not (minutes and minutes.is_approved)
         and meeting.status != MeetingPage.Status.CANCELLED
-        and (meeting.status == MeetingPage.Status.HELD or now >= meeting.start)
+        and started
     )
-    actions = list(actions_of_meeting(user=user, meeting=meeting))
-    for action in actions:
-        action.can_update = permissions.can_update_action(user, action)
+    # This meeting's actions and the open ones carried from earlier meetings: one query.
+    actions, carried = [], []
+    if permissions.can_see_meetings(user):
+        for action in (
+            ActionItem.objects.filter(
+                Q(meeting=meeting)
+                | Q(
+                    meeting__start__lt=meeting.start,
+                    meeting__live=True,
+                    status__in=OPEN_ACTION_STATUSES,
+                )
+            )
+            .select_related("meeting", "owner_country", "owner_organisation")
+            .order_by("due_date", "pk")
+        ):
+            if action.meeting_id == meeting.pk:
+                action.can_update = is_presidency or permissions.can_update_action(user, action)
+                actions.append(action)
+            else:
+                carried.append(action)
     context = {
         "agenda_items": items,
         "proposals": proposals,
         "can_propose": coming and (country is not None or agency is not None),
         "agenda_is_presidency": is_presidency,
         "agency_invitations": list(agency_invitations_of(meeting=meeting)),
-        "actions_carried": list(actions_carried(user=user, meeting=meeting)),
+        "actions_carried": carried,
         "meeting_actions": actions,
         "minutes": minutes,
         "minutes_versions": versions,
@@ -403,9 +427,6 @@ def agenda_context(*, user, meeting, forms=None, now=None):
     if context["can_propose"]:
         context["proposal_form"] = forms.get("proposal_form") or agenda_forms.ProposalForm()
     if is_presidency:
-        context["agenda_item_form"] = forms.get("agenda_item_form") or agenda_forms.AgendaItemForm(
-            meeting=meeting
-        )
         context["action_form"] = forms.get("action_form") or agenda_forms.ActionItemForm(
             meeting=meeting, items=items
         )

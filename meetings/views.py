@@ -282,22 +282,33 @@ def _item_values(form):
     return values
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agenda_item_add(request, meeting_id):
+    """The Presidency adds an item (its own page: the form lists every document)."""
     meeting = _visible_meeting(request, meeting_id)
     _presidency_or_403(request)
-    form = agenda_forms.AgendaItemForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        try:
-            item = services.agenda_item_create(
-                actor=request.user, meeting=meeting, **_item_values(form)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"“{item.title}” was added to the agenda.")
-            return _to(meeting, f"agenda-item-{item.pk}")
-    return _rerender(request, meeting, agenda_item_form=form)
+    status = 200
+    if request.method == "POST":
+        form = agenda_forms.AgendaItemForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                item = services.agenda_item_create(
+                    actor=request.user, meeting=meeting, **_item_values(form)
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"“{item.title}” was added to the agenda.")
+                return _to(meeting, f"agenda-item-{item.pk}")
+        status = 400
+    else:
+        form = agenda_forms.AgendaItemForm(meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_item_edit.html",
+        {"meeting": meeting, "item": None, "form": form},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -73,9 +73,19 @@ def test_proposal_supported_accepted_and_agency_invited(page, axe_source):
 
     violations = serious_violations(run_axe(page, axe_source))
     assert violations == [], describe(violations)
-    # And with the Presidency's forms unfolded (agenda item, action item).
+    # And with the Presidency's forms unfolded, and on the page that adds an item.
     for summary in page.locator("details > summary").all():
         summary.click()
+    expect(page.get_by_label("Owner country")).to_be_visible()
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    page.get_by_role("link", name="Add an agenda item").click()
+    page.get_by_label("Title").fill("Any other business")
+    page.get_by_role("button", name="Add to the agenda").click()
+    expect(agenda.locator(".agenda-item").nth(1).get_by_role("heading")).to_have_text(
+        "2. Any other business"
+    )
+    page.get_by_role("link", name="Add an agenda item").click()
     expect(page.get_by_label("Slot starts")).to_be_visible()
     violations = serious_violations(run_axe(page, axe_source))
     assert violations == [], describe(violations)

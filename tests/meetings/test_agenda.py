@@ -310,6 +310,9 @@ def test_slot_outside_the_meeting_rerenders_with_the_error(client, presidency, m
     )
     assert response.status_code == 400
     assert "within the meeting" in soup_of(response).select_one("form#agenda-item-add").text
+    # The add form has its own page.
+    page = soup_of(client.get(f"/meetings/{meeting.pk}/agenda/"))
+    assert page.select_one("form#agenda-item-add input[name=title]") is not None
     assert not AgendaItem.objects.exists()
 
 
@@ -331,9 +334,10 @@ def test_heads_and_officers_cannot_write_the_agenda(client, head_be, presidency,
     item = add_item(presidency, meeting, "A")
     client.force_login(head_be)
     soup = soup_of(client.get(meeting.url))
-    assert soup.select_one("form#agenda-item-add") is None
+    assert soup.select_one("#agenda-item-add-link") is None
     assert soup.select_one(".agenda-controls") is None
     base = f"/meetings/{meeting.pk}/agenda/"
+    assert client.get(base).status_code == 403
     assert client.post(base, {"title": "X", "kind": "other"}).status_code == 403
     assert client.get(f"{base}{item.pk}/edit/").status_code == 403
     assert client.post(f"{base}{item.pk}/move/", {"direction": "down"}).status_code == 403
