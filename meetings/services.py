@@ -765,6 +765,7 @@ def meeting_delegate_cap_change(*, meeting):
     promoted = []
     delegations = (
         Registration.objects.filter(meeting=meeting, status=Registration.Status.WAITING)
+        .order_by()
         .values_list("country_id", "organisation_id")
         .distinct()
     )
