@@ -424,13 +424,14 @@ def agenda_context(*, user, meeting, forms=None, now=None):
         ),
         "action_status_choices": ActionItem.Status.choices,
     }
-    if context["can_propose"]:
+    # A refused proposal comes back with its errors even when proposing is now closed.
+    if context["can_propose"] or forms.get("proposal_form"):
         context["proposal_form"] = forms.get("proposal_form") or agenda_forms.ProposalForm()
     if is_presidency:
         context["action_form"] = forms.get("action_form") or agenda_forms.ActionItemForm(
             meeting=meeting, items=items
         )
-    if can_write_minutes:
+    if can_write_minutes or forms.get("minutes_form"):
         context["minutes_form"] = forms.get("minutes_form") or agenda_forms.MinutesForm(
             initial={
                 "minutes_text": latest.minutes_text if latest else "",

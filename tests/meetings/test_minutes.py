@@ -184,3 +184,28 @@ def test_history_and_escaped_diff(client, presidency, meeting):
     assert "+SIENA data quality" in added
     assert b"<script>x</script>" not in response.content
     assert soup.select("pre script") == []
+
+
+@time_machine.travel(AFTER)
+def test_saving_locked_minutes_through_the_page_says_so(client, presidency, approver, meeting):
+    save(presidency, meeting, "v1", 0)
+    minutes_approve(actor=approver, meeting=meeting, version_number=1)
+    client.force_login(presidency)
+    assert soup_of(client.get(meeting.url)).select_one("form#minutes-save") is None
+    response = client.post(
+        minutes_url(meeting), {"minutes_text": "v2", "conclusions": "", "base_version": "1"}
+    )
+    assert response.status_code == 400
+    assert "approved and locked" in soup_of(response).select_one("#minutes .form-errors").text
+    assert MinutesVersion.objects.count() == 1
+
+
+@time_machine.travel(BEFORE)
+def test_minutes_before_the_meeting_through_the_page_is_a_clear_error(client, presidency, meeting):
+    client.force_login(presidency)
+    assert soup_of(client.get(meeting.url)).select_one("#minutes") is None
+    response = client.post(
+        minutes_url(meeting), {"minutes_text": "Early", "conclusions": "", "base_version": "0"}
+    )
+    assert response.status_code == 400
+    assert "once the meeting has started" in soup_of(response).select_one("#minutes").text

@@ -291,3 +291,32 @@ def test_posts_need_csrf(head_be, head_de, meeting):
 def test_get_is_not_allowed(client, head_be, meeting):
     client.force_login(head_be)
     assert client.get(url(meeting)).status_code == 405
+
+
+@time_machine.travel(BEFORE)
+def test_proposer_withdraws_through_the_page(client, europol_user, head_be, meeting):
+    proposal = propose(europol_user, meeting)
+    client.force_login(head_be)
+    assert (
+        soup_of(client.get(meeting.url)).select_one(
+            f"form[action='{url(meeting, proposal, 'withdraw')}']"
+        )
+        is None
+    )
+    assert client.post(url(meeting, proposal, "withdraw")).status_code == 403
+    client.force_login(europol_user)
+    assert client.post(url(meeting, proposal, "withdraw")).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "withdrawn"
+
+
+@time_machine.travel(BEFORE)
+def test_proposal_for_a_held_meeting_through_the_page_is_a_clear_error(
+    client, head_be, past_meeting
+):
+    client.force_login(head_be)
+    assert soup_of(client.get(past_meeting.url)).select_one("form#proposal-add") is None
+    response = client.post(url(past_meeting), {"title": "Too late", "kind": "other"})
+    assert response.status_code == 400
+    assert "held" in soup_of(response).select_one("#proposals").text
+    assert not AgendaProposal.objects.exists()
