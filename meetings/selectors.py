@@ -214,7 +214,7 @@ from meetings.models import (  # noqa: E402
     Minutes,
     MinutesVersion,
 )
-from portal.models import Organisation, OrganisationKind  # noqa: E402
+from portal.models import Organisation  # noqa: E402
 
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
 
@@ -232,10 +232,6 @@ def delegation_scope(*, user, meeting):
     ):
         return {"country": None, "organisation": agency}
     return None
-
-
-def agencies():
-    return Organisation.objects.filter(kind=OrganisationKind.AGENCY).order_by("name")
 
 
 def proposals_of(*, user, meeting):
@@ -348,7 +344,7 @@ def actions_network(*, status=None, owner=None, overdue=False, today=None):
 
 def agenda_context(*, user, meeting, forms=None, now=None):
     """What the meeting page shows about proposals, agenda, minutes and actions."""
-    from meetings import agenda_forms, services
+    from meetings import agenda_forms
 
     forms = forms or {}
     now = now or timezone.now()
@@ -358,7 +354,8 @@ def agenda_context(*, user, meeting, forms=None, now=None):
     )
     country = permissions.head_country(user)
     agency = permissions.agency_of(user)
-    coming = meeting.status not in services.CLOSED_MEETING_STATUSES and meeting.start > now
+    closed = (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED)
+    coming = meeting.status not in closed and meeting.start > now
     proposals = list(proposals_of(user=user, meeting=meeting))
     for proposal in proposals:
         supporters = {support.country_id for support in proposal.supports.all()}
