@@ -90,3 +90,68 @@ def test_proposal_supported_accepted_and_agency_invited(page, axe_source):
     violations = serious_violations(run_axe(page, axe_source))
     assert violations == [], describe(violations)
     assert page.csp_violations == []
+
+
+def held_meeting():
+    start = (timezone.now() - datetime.timedelta(days=20)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    return make_meeting(
+        title="Heads of SPOC meeting, Nicosia",
+        start=start,
+        end=start + datetime.timedelta(hours=8),
+        time_zone="UTC",
+        status="held",
+    )
+
+
+def test_minutes_drafted_approved_and_action_closed_by_its_owner(page, axe_source):
+    meeting = held_meeting()
+    user_in("IE", "presidency", email="pres@example.eu")
+    user_in("IE", "presidency_approver", email="approver@example.eu")
+    user_in("BE", "head", email="hanna@example.eu")
+
+    log_in(page, "pres@example.eu")
+    page.goto(meeting.url)
+    minutes = page.get_by_role("region", name="Minutes and conclusions")
+    minutes.get_by_text("Write the minutes").click()
+    minutes.get_by_label("Minutes", exact=True).fill("The Chair opened the meeting.")
+    minutes.get_by_label("Conclusions").fill("A checklist will be shared.")
+    minutes.get_by_role("button", name="Save a new version").click()
+    expect(minutes.locator(".draft")).to_contain_text("version 1")
+    minutes.get_by_text("Edit the minutes").click()
+    minutes.get_by_label("Minutes", exact=True).fill("The Chair opened the meeting at 09:30.")
+    minutes.get_by_label("What changed").fill("Opening time")
+    minutes.get_by_role("button", name="Save a new version").click()
+    expect(minutes.locator(".draft")).to_contain_text("version 2")
+    minutes.get_by_role("link", name="Version history and differences").click()
+    expect(page.locator(".diff-added")).to_contain_text(["+The Chair opened the meeting at 09:30."])
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    page.goto(meeting.url)
+    actions = page.get_by_role("region", name="Action items")
+    actions.get_by_text("Add an action item").click()
+    actions.get_by_label("Action", exact=True).fill("Share the checklist")
+    actions.get_by_label("Owner country").select_option(label="Belgium")
+    actions.get_by_role("button", name="Add the action").click()
+    expect(actions.locator(".action .owner")).to_have_text("Belgium")
+    log_out(page)
+
+    log_in(page, "approver@example.eu")
+    page.goto(meeting.url)
+    minutes.get_by_role("button", name="Approve version 2 and lock the minutes").click()
+    expect(minutes.locator(".approved")).to_contain_text("version 2")
+    expect(minutes.get_by_role("button", name="Save a new version")).to_have_count(0)
+    log_out(page)
+
+    log_in(page, "hanna@example.eu")
+    page.goto(meeting.url)
+    expect(minutes.locator(".minutes-text")).to_have_text("The Chair opened the meeting at 09:30.")
+    action = actions.locator(".action").first
+    action.get_by_label("New status").select_option("done")
+    action.get_by_label("Note").fill("Sent to all SPOCs")
+    action.get_by_role("button", name="Update").click()
+    expect(action.locator(".status")).to_have_text("Done")
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    assert page.csp_violations == []
