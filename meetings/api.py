@@ -38,12 +38,51 @@ class MeetingOut(Schema):
     ics_url: str
 
 
+class RefOut(Schema):
+    """A country (ISO code) or an agency (slug)."""
+
+    kind: str
+    code: str
+    name: str
+
+
+class DocumentRefOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class AgendaItemOut(Schema):
+    position: int
+    title: str
+    description: str
+    kind: str
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    presenter: RefOut | None
+    agencies: list[RefOut]
+    documents: list[DocumentRefOut]
+    proposal_id: int | None
+
+
+class CarriedActionOut(Schema):
+    id: int
+    title: str
+    owner: RefOut
+    due_date: datetime.date | None
+    status: str
+    meeting_id: int
+    meeting_title: str
+
+
 class MeetingDetailOut(MeetingOut):
     description: str
     online_url: str | None
     ical_uid: str
     ical_sequence: int
-    agenda: list[dict]
+    agenda: list[AgendaItemOut]
+    actions_carried: list[CarriedActionOut]
+    proposals_count: int
 
 
 def _meeting(request, meeting):
@@ -85,7 +124,7 @@ def meeting_list(request, year: int | None = None):
 @router.get(
     "/{meeting_id}",
     response={200: MeetingDetailOut, 401: ErrorOut, 404: ErrorOut},
-    summary="One meeting: details (the agenda comes with a later version)",
+    summary="One meeting: details, agenda, open action items carried, proposals count",
 )
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.meeting_visible_to(request.user, meeting_id)
@@ -99,6 +138,60 @@ def meeting_detail(request, meeting_id: int):
         else None,
         ical_uid=meeting.ical_uid,
         ical_sequence=meeting.ical_sequence,
-        agenda=[],
+        **_agenda_detail(request, meeting),
     )
     return data
+
+
+# --- Agenda in the detail ------------------------------------------------------------------
+
+
+def _ref(country=None, organisation=None):
+    if country is not None:
+        return {"kind": "country", "code": country.code, "name": country.name}
+    if organisation is not None:
+        return {"kind": "agency", "code": organisation.slug, "name": organisation.name}
+    return None
+
+
+def _agenda_detail(request, meeting):
+    tz = meeting.tzinfo
+    agenda = [
+        {
+            "position": item.position,
+            "title": item.title,
+            "description": item.description,
+            "kind": item.kind,
+            "starts_at": item.starts_at.astimezone(tz) if item.starts_at else None,
+            "ends_at": item.ends_at.astimezone(tz) if item.ends_at else None,
+            "presenter": _ref(item.presenter_country, item.presenter_organisation),
+            "agencies": [_ref(organisation=agency) for agency in item.agencies.all()],
+            "documents": [
+                {
+                    "id": document.pk,
+                    "title": document.title,
+                    "url": request.build_absolute_uri(document.url),
+                }
+                for document in item.documents.all()
+            ],
+            "proposal_id": item.proposal_id,
+        }
+        for item in selectors.agenda_of(user=request.user, meeting=meeting)
+    ]
+    carried = [
+        {
+            "id": action.pk,
+            "title": action.title,
+            "owner": _ref(action.owner_country, action.owner_organisation),
+            "due_date": action.due_date,
+            "status": action.status,
+            "meeting_id": action.meeting_id,
+            "meeting_title": action.meeting.title,
+        }
+        for action in selectors.actions_carried(user=request.user, meeting=meeting)
+    ]
+    return {
+        "agenda": agenda,
+        "actions_carried": carried,
+        "proposals_count": selectors.proposals_of(user=request.user, meeting=meeting).count(),
+    }

@@ -56,3 +56,119 @@ def seed_meetings(report):
             status=spec["status"],
             description=spec["description"],
         )
+
+
+# --- Agenda: proposals, agenda, minutes, action items --------------------------------------
+
+
+def _demo_user(email):
+    from portal.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+@register_seeder
+def seed_agenda(report):
+    """Proposals (one supported, one accepted) and a draft agenda for the Dublin meeting;
+    approved minutes and action items (one still open, carried to Dublin) for Nicosia.
+    Idempotent: a meeting that already has proposals, or minutes, is left alone."""
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import AgencyInvitation, AgendaProposal, Minutes
+    from portal.models import Country, Organisation
+
+    presidency = _demo_user("presidency.ie@example.eu")
+    approver = _demo_user("approver.ie@example.eu")
+    head_be = _demo_user("head.be@example.eu")
+    head_de = _demo_user("head.de@example.eu")
+    europol_user = _demo_user("europol@example.eu")
+    dublin = MeetingPage.objects.filter(slug="heads-of-spoc-dublin-2026").first()
+    nicosia = MeetingPage.objects.filter(slug="heads-of-spoc-nicosia-2026").first()
+    if None in (presidency, approver, head_be, head_de, europol_user, dublin, nicosia):
+        return
+    europol = Organisation.objects.get(slug="europol")
+    cepol = Organisation.objects.get(slug="cepol")
+
+    if not AgendaProposal.objects.filter(meeting=dublin).exists():
+        proposed_on = dublin.start - datetime.timedelta(days=40)
+        siena = services.proposal_create(
+            actor=head_be,
+            meeting=dublin,
+            title="Data quality of SIENA messages between SPOCs",
+            kind="workflow",
+            description="Recurring rejections of incomplete messages; a shared checklist.",
+            agencies=[europol],
+            now=proposed_on,
+        )
+        services.proposal_support(actor=head_de, proposal=siena, now=proposed_on)
+        training = services.proposal_create(
+            actor=europol_user,
+            meeting=dublin,
+            title="Joint training of SPOC operators with CEPOL",
+            kind="best_practices",
+            agencies=[europol, cepol],
+            now=proposed_on,
+        )
+        services.proposal_support(actor=head_be, proposal=training, now=proposed_on)
+        services.proposal_support(actor=head_de, proposal=training, now=proposed_on)
+        tz = dublin.tzinfo
+        day = dublin.start.astimezone(tz).date()
+        services.agenda_item_create(
+            actor=presidency,
+            meeting=dublin,
+            title="Opening and adoption of the agenda",
+            starts_at=datetime.datetime.combine(day, datetime.time(9, 30), tz),
+            ends_at=datetime.datetime.combine(day, datetime.time(9, 45), tz),
+            presenter_country=Country.objects.get(code="IE"),
+        )
+        services.agenda_item_create(
+            actor=presidency,
+            meeting=dublin,
+            title="Directive (EU) 2023/977: state of transposition",
+            kind="legal_instruments",
+            starts_at=datetime.datetime.combine(day, datetime.time(9, 45), tz),
+            ends_at=datetime.datetime.combine(day, datetime.time(11, 0), tz),
+        )
+        services.proposal_accept(actor=presidency, proposal=siena)
+        # Back-dated demo: the agencies were told already (seeding sends no email).
+        AgencyInvitation.objects.filter(meeting=dublin).update(notified_at=timezone.now())
+
+    if not Minutes.objects.filter(meeting=nicosia).exists():
+        services.minutes_save(
+            actor=presidency,
+            meeting=nicosia,
+            minutes_text="The Chair opened the meeting and the agenda was adopted.\n\n"
+            "Member States reported on the transposition of Directive (EU) 2023/977.",
+            conclusions="The network will share a SIENA message checklist before December.",
+            change_note="First draft",
+            base_version=0,
+        )
+        services.minutes_save(
+            actor=presidency,
+            meeting=nicosia,
+            minutes_text="The Chair opened the meeting and the agenda was adopted.\n\n"
+            "Member States reported on the transposition of Directive (EU) 2023/977; "
+            "twelve have notified full transposition.",
+            conclusions="The network will share a SIENA message checklist before December.",
+            change_note="Transposition figures added",
+            base_version=1,
+        )
+        services.minutes_approve(actor=approver, meeting=nicosia, version_number=2)
+        services.action_item_create(
+            actor=presidency,
+            meeting=nicosia,
+            title="Circulate a SIENA message checklist",
+            owner_country=Country.objects.get(code="BE"),
+            due_date=datetime.date(2026, 11, 15),
+        )
+        done = services.action_item_create(
+            actor=presidency,
+            meeting=nicosia,
+            title="Share the national contact sheet template",
+            owner_organisation=europol,
+            due_date=datetime.date(2026, 7, 1),
+        )
+        services.action_item_set_status(
+            actor=presidency, action=done, status="done", note="Sent on 24 June."
+        )

@@ -37,3 +37,38 @@ def head_country(user):
 def can_see_delegations(user):
     """The organisers see every delegation, with the dietary and accessibility notes."""
     return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)
+
+
+# --- Agenda, proposals, minutes and action items -------------------------------------------
+
+MINUTES_APPROVER_ROLES = frozenset({Role.PRESIDENCY_APPROVER, Role.ADMIN})
+
+
+def agency_of(user):
+    """The agency an agency representative speaks for: their organisation when it is an
+    agency and they hold the agency role; else None."""
+    from portal.models import OrganisationKind
+
+    if not (can_see_meetings(user) and user.has_role(Role.AGENCY)):
+        return None
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is None or organisation.kind != OrganisationKind.AGENCY:
+        return None
+    return organisation
+
+
+def can_approve_minutes(user):
+    return is_presidency(user) and user.has_role(*MINUTES_APPROVER_ROLES)
+
+
+def can_update_action(user, action):
+    """The Presidency, the owner country's Head of SPOC, or the owner agency's users."""
+    if not can_see_meetings(user):
+        return False
+    if user.has_role(*PRESIDENCY_ROLES) and is_presidency(user):
+        return True
+    if action.owner_country_id is not None:
+        country = head_country(user)
+        return country is not None and country.pk == action.owner_country_id
+    agency = agency_of(user)
+    return agency is not None and agency.pk == action.owner_organisation_id

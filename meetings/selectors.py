@@ -141,10 +141,10 @@ def presidency_terms_without_meeting(*, today=None):
 def delegation_of(*, user, meeting):
     """The user's own country's registrations for the meeting (a Head of SPOC's), seats
     first, then the waiting list in order; empty for anyone else."""
-    country = permissions.head_country(user)
-    if country is None:
+    scope = delegation_scope(user=user, meeting=meeting)
+    if scope is None:
         return Registration.objects.none()
-    return Registration.objects.filter(meeting=meeting, country=country).order_by(
+    return Registration.objects.filter(meeting=meeting, **scope).order_by(
         "status", "position", "created_at", "pk"
     )
 
@@ -188,10 +188,252 @@ def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None
         "delegations": delegations_overview(user=user, meeting=meeting),
         "own_delegation": None,
     }
-    if permissions.head_country(user) is not None:
+    if delegation_scope(user=user, meeting=meeting) is not None:
         context["own_delegation"] = list(delegation_of(user=user, meeting=meeting))
         context["delegate_form"] = form or DelegateForm()
         context["swap_form"] = swap_form
         context["swap_id"] = swap_id
         context["empty_swap_form"] = SwapForm()
+    return context
+
+
+# --- Agenda, proposals, minutes and action items -------------------------------------------
+#
+# Everyone logged in sees a meeting's proposals (with support counts), its agenda, the open
+# action items carried from earlier meetings and the approved minutes; the Presidency also
+# sees the minutes' drafts and history. Each list is one query (plus prefetches), whatever
+# its length.
+
+from django.db.models import Count, Prefetch, Q  # noqa: E402
+
+from meetings.models import (  # noqa: E402
+    ActionItem,
+    AgencyInvitation,
+    AgendaItem,
+    AgendaProposal,
+    Minutes,
+    MinutesVersion,
+)
+from portal.models import Organisation  # noqa: E402
+
+OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
+
+
+def delegation_scope(*, user, meeting):
+    """Whose delegation the user manages for this meeting: {"country": ...} for a Head of
+    SPOC, {"organisation": ...} for an invited agency's representative, else None."""
+    country = permissions.head_country(user)
+    if country is not None:
+        return {"country": country, "organisation": None}
+    agency = permissions.agency_of(user)
+    if (
+        agency is not None
+        and AgencyInvitation.objects.filter(meeting=meeting, organisation=agency).exists()
+    ):
+        return {"country": None, "organisation": agency}
+    return None
+
+
+def proposals_of(*, user, meeting):
+    """The meeting's proposals with their support count, oldest first (none for strangers)."""
+    if not permissions.can_see_meetings(user):
+        return AgendaProposal.objects.none()
+    return (
+        AgendaProposal.objects.filter(meeting=meeting)
+        .select_related("country", "organisation", "agenda_item")
+        .prefetch_related(
+            Prefetch("agencies", queryset=Organisation.objects.order_by("name")),
+            Prefetch("supports", queryset=_supports()),
+        )
+        .annotate(support_count=Count("supports", distinct=True))
+        .order_by("created_at", "pk")
+    )
+
+
+def _supports():
+    from meetings.models import ProposalSupport
+
+    return ProposalSupport.objects.select_related("country").order_by("country__name")
+
+
+def agenda_of(*, user, meeting):
+    """The meeting's agenda items in order, with presenter, agencies and documents."""
+    if not permissions.can_see_meetings(user):
+        return AgendaItem.objects.none()
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter_country", "presenter_organisation", "proposal")
+        .prefetch_related(
+            Prefetch("agencies", queryset=Organisation.objects.order_by("name")),
+            "documents",
+        )
+        .order_by("position")
+    )
+
+
+def actions_carried(*, user, meeting):
+    """Open action items of earlier meetings: the agenda's "Follow-up of action items",
+    until they are done or dropped (computed, never copied)."""
+    if not permissions.can_see_meetings(user):
+        return ActionItem.objects.none()
+    return (
+        ActionItem.objects.filter(
+            meeting__start__lt=meeting.start,
+            meeting__live=True,
+            status__in=OPEN_ACTION_STATUSES,
+        )
+        .select_related("meeting", "owner_country", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+
+
+def actions_of_meeting(*, user, meeting):
+    if not permissions.can_see_meetings(user):
+        return ActionItem.objects.none()
+    return (
+        ActionItem.objects.filter(meeting=meeting)
+        .select_related("owner_country", "owner_organisation", "agenda_item")
+        .order_by("due_date", "pk")
+    )
+
+
+def agency_invitations_of(*, meeting):
+    return AgencyInvitation.objects.filter(meeting=meeting).select_related("organisation")
+
+
+def minutes_of(*, meeting):
+    return (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("approved_version__created_by", "approved_by")
+        .first()
+    )
+
+
+def minutes_versions(*, user, meeting):
+    """Every version, newest first: the Presidency's alone."""
+    if not permissions.is_presidency(user):
+        return MinutesVersion.objects.none()
+    return (
+        MinutesVersion.objects.filter(minutes__meeting=meeting)
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def actions_network(*, status=None, owner=None, overdue=False, today=None):
+    """Action items across the network for the "Action items" page. `status` is a status
+    or "open" (open and in progress, the default); `owner` is "c<id>" or "o<id>"."""
+    today = today or timezone.localdate()
+    qs = ActionItem.objects.filter(meeting__live=True).select_related(
+        "meeting", "owner_country", "owner_organisation"
+    )
+    if status in (None, "", "open_all"):
+        qs = qs.filter(status__in=OPEN_ACTION_STATUSES)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    if owner:
+        kind, pk = owner[:1], owner[1:]
+        if kind == "c" and pk.isdigit():
+            qs = qs.filter(owner_country_id=int(pk))
+        elif kind == "o" and pk.isdigit():
+            qs = qs.filter(owner_organisation_id=int(pk))
+    if overdue:
+        qs = qs.filter(due_date__lt=today).filter(Q(status__in=OPEN_ACTION_STATUSES))
+    return qs.order_by("due_date", "pk")
+
+
+def agenda_context(*, user, meeting, forms=None, now=None):
+    """What the meeting page shows about proposals, agenda, minutes and actions."""
+    from meetings import agenda_forms
+
+    forms = forms or {}
+    now = now or timezone.now()
+    # Roles first (cached on the user): only Presidency roles pay for the permission check.
+    is_presidency = permissions.can_see_meetings(user) and (
+        user.has_role(*permissions.PRESIDENCY_ROLES) and permissions.is_presidency(user)
+    )
+    country = permissions.head_country(user)
+    agency = permissions.agency_of(user)
+    closed = (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED)
+    coming = meeting.status not in closed and meeting.start > now
+    proposals = list(proposals_of(user=user, meeting=meeting))
+    for proposal in proposals:
+        supporters = {support.country_id for support in proposal.supports.all()}
+        proposal.can_support = (
+            coming
+            and country is not None
+            and proposal.status == AgendaProposal.Status.PROPOSED
+            and proposal.country_id != country.pk
+            and country.pk not in supporters
+        )
+        proposal.can_withdraw = proposal.status == AgendaProposal.Status.PROPOSED and (
+            (country is not None and proposal.country_id == country.pk)
+            or (agency is not None and proposal.organisation_id == agency.pk)
+        )
+    items = list(agenda_of(user=user, meeting=meeting))
+    # Minutes exist only once the meeting has started (or is held): no query before.
+    started = meeting.status == MeetingPage.Status.HELD or now >= meeting.start
+    minutes = minutes_of(meeting=meeting) if started else None
+    versions = (
+        list(minutes_versions(user=user, meeting=meeting)) if is_presidency and minutes else []
+    )
+    latest = versions[0] if versions else None
+    can_write_minutes = (
+        is_presidency
+        and not (minutes and minutes.is_approved)
+        and meeting.status != MeetingPage.Status.CANCELLED
+        and started
+    )
+    # This meeting's actions and the open ones carried from earlier meetings: one query.
+    actions, carried = [], []
+    if permissions.can_see_meetings(user):
+        for action in (
+            ActionItem.objects.filter(
+                Q(meeting=meeting)
+                | Q(
+                    meeting__start__lt=meeting.start,
+                    meeting__live=True,
+                    status__in=OPEN_ACTION_STATUSES,
+                )
+            )
+            .select_related("meeting", "owner_country", "owner_organisation")
+            .order_by("due_date", "pk")
+        ):
+            if action.meeting_id == meeting.pk:
+                action.can_update = is_presidency or permissions.can_update_action(user, action)
+                actions.append(action)
+            else:
+                carried.append(action)
+    context = {
+        "agenda_items": items,
+        "proposals": proposals,
+        "can_propose": coming and (country is not None or agency is not None),
+        "agenda_is_presidency": is_presidency,
+        "agency_invitations": list(agency_invitations_of(meeting=meeting)),
+        "actions_carried": carried,
+        "meeting_actions": actions,
+        "minutes": minutes,
+        "minutes_versions": versions,
+        "minutes_latest": latest,
+        "can_write_minutes": can_write_minutes,
+        "can_approve_minutes": bool(
+            latest and minutes and not minutes.is_approved and permissions.can_approve_minutes(user)
+        ),
+        "action_status_choices": ActionItem.Status.choices,
+    }
+    # A refused proposal comes back with its errors even when proposing is now closed.
+    if context["can_propose"] or forms.get("proposal_form"):
+        context["proposal_form"] = forms.get("proposal_form") or agenda_forms.ProposalForm()
+    if is_presidency:
+        context["action_form"] = forms.get("action_form") or agenda_forms.ActionItemForm(
+            meeting=meeting, items=items
+        )
+    if can_write_minutes or forms.get("minutes_form"):
+        context["minutes_form"] = forms.get("minutes_form") or agenda_forms.MinutesForm(
+            initial={
+                "minutes_text": latest.minutes_text if latest else "",
+                "conclusions": latest.conclusions if latest else "",
+                "base_version": latest.number if latest else 0,
+            }
+        )
     return context

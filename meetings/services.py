@@ -221,14 +221,20 @@ def _head_country_or_deny(actor):
 
 
 def _own_registration_or_deny(actor, registration):
-    country = _head_country_or_deny(actor)
-    if registration.country_id != country.pk:
-        raise PermissionDenied("This delegate belongs to another country's delegation.")
+    scope = _delegation_scope_or_deny(actor, registration.meeting)
+    if (registration.country_id, registration.organisation_id) != (
+        scope["country"].pk if scope["country"] else None,
+        scope["organisation"].pk if scope["organisation"] else None,
+    ):
+        raise PermissionDenied("This delegate belongs to another delegation.")
 
 
-def _renumber_waiting(meeting, country):
+def _renumber_waiting(meeting, country, organisation=None):
     waiting = Registration.objects.filter(
-        meeting=meeting, country=country, status=Registration.Status.WAITING
+        meeting=meeting,
+        country=country,
+        organisation=organisation,
+        status=Registration.Status.WAITING,
     ).order_by("position", "pk")
     for number, registration in enumerate(waiting, start=1):
         if registration.position != number:
@@ -247,16 +253,17 @@ def registration_add(
     accessibility_notes="",
     now=None,
 ):
-    """Register a delegate of the actor's own country (the actor must be its Head of SPOC).
-    The delegate takes a seat while the country has fewer confirmed delegates than the
-    meeting's cap, and joins the end of the country's waiting list otherwise."""
-    country = _head_country_or_deny(actor)
+    """Register a delegate of the actor's own country (the actor must be its Head of SPOC),
+    or of the actor's own agency when it is invited to the meeting. The delegate takes a
+    seat while the delegation has fewer confirmed delegates than the meeting's cap, and
+    joins the end of its waiting list otherwise."""
+    scope = _delegation_scope_or_deny(actor, meeting)
     meeting = _meeting_locked(meeting)
     _registration_open(meeting, now or timezone.now())
     if attendance not in Registration.Attendance.values:
         raise ValidationError({"attendance": "Choose in person or remote."})
     name, email = _clean_delegate(meeting, name=name, email=email)
-    delegation = Registration.objects.filter(meeting=meeting, country=country)
+    delegation = Registration.objects.filter(meeting=meeting, **scope)
     confirmed = delegation.filter(status=Registration.Status.CONFIRMED).count()
     if confirmed < meeting.delegates_per_country:
         status, position = Registration.Status.CONFIRMED, None
@@ -268,7 +275,7 @@ def registration_add(
         position = (last or 0) + 1
     return Registration.objects.create(
         meeting=meeting,
-        country=country,
+        **scope,
         name=name,
         email=email,
         attendance=attendance,
@@ -289,18 +296,18 @@ def registration_withdraw(*, actor, registration):
     registration = Registration.objects.filter(pk=registration.pk, meeting=meeting).first()
     if registration is None:
         return None  # already withdrawn (a second click)
-    country = registration.country
+    scope = {"country": registration.country, "organisation": registration.organisation}
     freed_seat = registration.status == Registration.Status.CONFIRMED
     registration.delete()
     promoted = None
     if freed_seat:
         confirmed = Registration.objects.filter(
-            meeting=meeting, country=country, status=Registration.Status.CONFIRMED
+            meeting=meeting, **scope, status=Registration.Status.CONFIRMED
         ).count()
         if confirmed < meeting.delegates_per_country:
             promoted = (
                 Registration.objects.filter(
-                    meeting=meeting, country=country, status=Registration.Status.WAITING
+                    meeting=meeting, **scope, status=Registration.Status.WAITING
                 )
                 .order_by("position", "pk")
                 .first()
@@ -309,7 +316,7 @@ def registration_withdraw(*, actor, registration):
                 promoted.status = Registration.Status.CONFIRMED
                 promoted.position = None
                 promoted.save(update_fields=["status", "position"])
-    _renumber_waiting(meeting, country)
+    _renumber_waiting(meeting, **scope)
     return promoted
 
 
@@ -325,3 +332,644 @@ def registration_swap(*, actor, registration, name, email, now=None):
     registration.email = email
     registration.save(update_fields=["name", "email"])
     return registration
+
+
+# --- Agenda: proposals, agenda items, agency invitations, minutes, action items ------------
+#
+# Decisions (see also the selectors' block):
+# - A proposal is made for a *coming* meeting (neither held nor cancelled, not yet started);
+#   support, withdrawal and the Presidency's decision follow the same rule, except that the
+#   Presidency may still accept or decline until the meeting is held.
+# - Removing an agenda item that came from a proposal puts the proposal back to "proposed",
+#   so the Presidency decides on it again.
+# - Agency invitations follow the agenda: `agency_invitations_sync` runs after every agenda
+#   write. An agency no longer concerned by any item loses its invitation only while the
+#   invitation email has not gone out; once notified, the invitation stays (the agency was
+#   told and may have registered delegates).
+# - Minutes are plain text (rendered with line breaks, escaped), never HTML: nothing to
+#   sanitise and an honest line diff.
+
+import difflib  # noqa: E402
+
+from django.db import IntegrityError  # noqa: E402
+
+from meetings.models import (  # noqa: E402
+    ActionItem,
+    AgencyInvitation,
+    AgendaItem,
+    AgendaProposal,
+    Minutes,
+    MinutesVersion,
+    ProposalSupport,
+    TopicKind,
+)
+from portal.models import OrganisationKind  # noqa: E402
+
+CLOSED_MEETING_STATUSES = (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED)
+
+
+def agency_is_invited(*, meeting, organisation):
+    return AgencyInvitation.objects.filter(meeting=meeting, organisation=organisation).exists()
+
+
+def _delegation_scope_or_deny(actor, meeting):
+    """Whose delegation the actor registers: a Head of SPOC's country, or the agency of an
+    agency representative whose agency is invited to the meeting (same cap per delegation)."""
+    country = permissions.head_country(actor)
+    if country is not None:
+        return {"country": country, "organisation": None}
+    agency = permissions.agency_of(actor)
+    if agency is not None and agency_is_invited(meeting=meeting, organisation=agency):
+        return {"country": None, "organisation": agency}
+    raise PermissionDenied(
+        "Only a Head of SPOC, or an invited agency's representative, registers delegates."
+    )
+
+
+def _presidency_or_deny(actor):
+    if not permissions.is_presidency(actor):
+        raise PermissionDenied("Only the Presidency does this.")
+
+
+def _meeting_is_coming(meeting, now):
+    if meeting.status in CLOSED_MEETING_STATUSES:
+        raise ValidationError(
+            f"The meeting is {meeting.get_status_display().lower()}: its agenda is closed."
+        )
+    if meeting.start <= now:
+        raise ValidationError("The meeting has already started: its agenda is closed.")
+
+
+def _clean_title(title, *, max_length=200):
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give a title."})
+    if len(title) > max_length:
+        raise ValidationError(
+            {"title": f"The title is too long ({max_length} characters at most)."}
+        )
+    return title
+
+
+def _clean_kind(kind):
+    if kind not in TopicKind.values:
+        raise ValidationError({"kind": "Choose one of the kinds of topic."})
+    return kind
+
+
+def _clean_agencies(agencies):
+    agencies = list(agencies or [])
+    if any(getattr(a, "kind", None) != OrganisationKind.AGENCY for a in agencies):
+        raise ValidationError({"agencies": "Only EU agencies and organisations can be named."})
+    return agencies
+
+
+def _proposer_or_deny(actor):
+    """(country, organisation) the actor proposes for: a head's country or their agency."""
+    country = permissions.head_country(actor)
+    if country is not None:
+        return country, None
+    agency = permissions.agency_of(actor)
+    if agency is not None:
+        return None, agency
+    raise PermissionDenied("Only a Head of SPOC or an agency proposes agenda topics.")
+
+
+def _proposal_locked(proposal):
+    return AgendaProposal.objects.select_for_update().select_related("meeting").get(
+        pk=proposal.pk
+    )
+
+
+@transaction.atomic
+def proposal_create(*, actor, meeting, title, kind, description="", agencies=(), now=None):
+    """A Head of SPOC (for their country) or an agency user (for their agency) proposes a
+    topic for a coming meeting."""
+    country, organisation = _proposer_or_deny(actor)
+    meeting = _meeting_locked(meeting)
+    _meeting_is_coming(meeting, now or timezone.now())
+    title = _clean_title(title)
+    kind = _clean_kind(kind)
+    agencies = _clean_agencies(agencies)
+    proposal = AgendaProposal.objects.create(
+        meeting=meeting,
+        title=title,
+        description=(description or "").strip(),
+        kind=kind,
+        country=country,
+        organisation=organisation,
+        proposed_by=actor,
+    )
+    proposal.agencies.set(agencies)
+    return proposal
+
+
+@transaction.atomic
+def proposal_support(*, actor, proposal, now=None):
+    """Another country's Head of SPOC supports a proposal (once per country)."""
+    country = permissions.head_country(actor)
+    if country is None:
+        raise PermissionDenied("Only a Head of SPOC supports a proposal for their country.")
+    proposal = _proposal_locked(proposal)
+    if proposal.country_id == country.pk:
+        raise ValidationError("Your country made this proposal; support comes from others.")
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"The proposal is {proposal.get_status_display().lower()}.")
+    _meeting_is_coming(proposal.meeting, now or timezone.now())
+    if ProposalSupport.objects.filter(proposal=proposal, country=country).exists():
+        raise ValidationError(f"{country.name} already supports this proposal.")
+    try:
+        with transaction.atomic():
+            return ProposalSupport.objects.create(
+                proposal=proposal, country=country, supported_by=actor
+            )
+    except IntegrityError as error:
+        raise ValidationError(f"{country.name} already supports this proposal.") from error
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor, proposal):
+    """The proposer (their country's head, or their agency's users) withdraws a proposal the
+    Presidency has not decided on yet."""
+    country, organisation = _proposer_or_deny(actor)
+    proposal = _proposal_locked(proposal)
+    own = (country is not None and proposal.country_id == country.pk) or (
+        organisation is not None and proposal.organisation_id == organisation.pk
+    )
+    if not own:
+        raise PermissionDenied("Only the proposer withdraws a proposal.")
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"The proposal is already {proposal.get_status_display().lower()}.")
+    proposal.status = AgendaProposal.Status.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    return proposal
+
+
+def _next_position(meeting):
+    last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def proposal_accept(*, actor, proposal):
+    """The Presidency takes a proposal into the draft agenda: a new item at the end, with the
+    proposal's title, kind and agencies, presented by the proposer."""
+    _presidency_or_deny(actor)
+    proposal = _proposal_locked(proposal)
+    meeting = _meeting_locked(proposal.meeting)
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"The proposal is already {proposal.get_status_display().lower()}.")
+    if meeting.status in CLOSED_MEETING_STATUSES:
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}.")
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        title=proposal.title,
+        description=proposal.description,
+        kind=proposal.kind,
+        presenter_country_id=proposal.country_id,
+        presenter_organisation_id=proposal.organisation_id,
+        proposal=proposal,
+    )
+    item.agencies.set(proposal.agencies.all())
+    proposal.status = AgendaProposal.Status.ACCEPTED
+    proposal.save(update_fields=["status"])
+    agency_invitations_sync(meeting=meeting)
+    return item
+
+
+@transaction.atomic
+def proposal_decline(*, actor, proposal, note):
+    _presidency_or_deny(actor)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why the proposal is declined."})
+    proposal = _proposal_locked(proposal)
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"The proposal is already {proposal.get_status_display().lower()}.")
+    proposal.status = AgendaProposal.Status.DECLINED
+    proposal.decision_note = note
+    proposal.save(update_fields=["status", "decision_note"])
+    return proposal
+
+
+def _clean_slot(meeting, starts_at, ends_at):
+    errors = {}
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value is not None and value.tzinfo is None:
+            errors[name] = "Give an aware date and time."
+    if errors:
+        raise ValidationError(errors)
+    if ends_at is not None and starts_at is None:
+        raise ValidationError({"starts_at": "Give the start of the slot too."})
+    if starts_at is not None:
+        if not (meeting.start <= starts_at < meeting.end):
+            errors["starts_at"] = "The slot must lie within the meeting's start and end."
+        if ends_at is not None:
+            if ends_at <= starts_at:
+                errors["ends_at"] = "The slot must end after it starts."
+            elif ends_at > meeting.end:
+                errors["ends_at"] = "The slot must end by the end of the meeting."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_presenter(presenter_country, presenter_organisation):
+    if presenter_country is not None and presenter_organisation is not None:
+        raise ValidationError("Choose a presenting country or an agency, not both.")
+    if (
+        presenter_organisation is not None
+        and presenter_organisation.kind != OrganisationKind.AGENCY
+    ):
+        raise ValidationError({"presenter_organisation": "Only an agency presents for itself."})
+
+
+AGENDA_ITEM_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "presenter_country",
+    "presenter_organisation",
+)
+
+
+@transaction.atomic
+def agenda_item_create(
+    *,
+    actor,
+    meeting,
+    title,
+    kind=TopicKind.OTHER,
+    description="",
+    starts_at=None,
+    ends_at=None,
+    presenter_country=None,
+    presenter_organisation=None,
+    agencies=(),
+    documents=(),
+):
+    """The Presidency adds an item at the end of the agenda."""
+    _presidency_or_deny(actor)
+    meeting = _meeting_locked(meeting)
+    item = AgendaItem(meeting=meeting, position=_next_position(meeting))
+    return _agenda_item_write(
+        item,
+        title=title,
+        kind=kind,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        presenter_country=presenter_country,
+        presenter_organisation=presenter_organisation,
+        agencies=agencies,
+        documents=documents,
+    )
+
+
+@transaction.atomic
+def agenda_item_update(*, actor, item, agencies=None, documents=None, **changes):
+    _presidency_or_deny(actor)
+    unknown = set(changes) - set(AGENDA_ITEM_FIELDS)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    meeting = _meeting_locked(item.meeting)
+    item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
+    values = {name: getattr(item, name) for name in AGENDA_ITEM_FIELDS}
+    values.update(changes)
+    return _agenda_item_write(
+        item,
+        agencies=list(item.agencies.all()) if agencies is None else agencies,
+        documents=documents,
+        **values,
+    )
+
+
+def _agenda_item_write(item, *, agencies, documents, **values):
+    meeting = item.meeting
+    values["title"] = _clean_title(values["title"])
+    values["kind"] = _clean_kind(values["kind"])
+    values["description"] = (values.get("description") or "").strip()
+    _clean_slot(meeting, values.get("starts_at"), values.get("ends_at"))
+    _clean_presenter(values.get("presenter_country"), values.get("presenter_organisation"))
+    agencies = _clean_agencies(agencies)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save()
+    item.agencies.set(agencies)
+    if documents is not None:
+        item.documents.set(documents)
+    agency_invitations_sync(meeting=meeting)
+    return item
+
+
+def _renumber_agenda(meeting):
+    for number, item_pk in enumerate(
+        AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk").values_list(
+            "pk", flat=True
+        ),
+        start=1,
+    ):
+        AgendaItem.objects.filter(pk=item_pk).exclude(position=number).update(position=number)
+
+
+@transaction.atomic
+def agenda_item_delete(*, actor, item):
+    """Remove an item; the ones after it move up. A proposal behind it is open again."""
+    _presidency_or_deny(actor)
+    meeting = _meeting_locked(item.meeting)
+    item = AgendaItem.objects.filter(pk=item.pk, meeting=meeting).first()
+    if item is None:
+        return  # already removed (a second click)
+    if item.proposal_id is not None:
+        AgendaProposal.objects.filter(pk=item.proposal_id).update(
+            status=AgendaProposal.Status.PROPOSED
+        )
+    item.delete()
+    _renumber_agenda(meeting)
+    agency_invitations_sync(meeting=meeting)
+
+
+@transaction.atomic
+def agenda_item_move(*, actor, item, direction):
+    """Swap an item with its neighbour above ("up") or below ("down"). At either end, nothing
+    moves."""
+    _presidency_or_deny(actor)
+    if direction not in ("up", "down"):
+        raise ValidationError("Move an item up or down.")
+    meeting = _meeting_locked(item.meeting)
+    item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
+    siblings = AgendaItem.objects.filter(meeting=meeting)
+    if direction == "up":
+        other = siblings.filter(position__lt=item.position).order_by("-position").first()
+    else:
+        other = siblings.filter(position__gt=item.position).order_by("position").first()
+    if other is None:
+        return item
+    mine, theirs = item.position, other.position
+    AgendaItem.objects.filter(pk=item.pk).update(position=0)  # positions start at 1
+    AgendaItem.objects.filter(pk=other.pk).update(position=mine)
+    AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
+    item.position = theirs
+    return item
+
+
+@transaction.atomic
+def agency_invitations_sync(*, meeting):
+    """Invite every agency an agenda item concerns (linking the first such item); drop the
+    invitations of agencies no item concerns any more, unless they were already notified.
+    New invitations are emailed to the agency's representatives once committed."""
+    concerned = {}
+    for item_pk, organisation_pk in (
+        AgendaItem.agencies.through.objects.filter(agendaitem__meeting=meeting)
+        .order_by("agendaitem__position", "organisation_id")
+        .values_list("agendaitem_id", "organisation_id")
+    ):
+        concerned.setdefault(organisation_pk, item_pk)
+    existing = {
+        invitation.organisation_id: invitation
+        for invitation in AgencyInvitation.objects.filter(meeting=meeting)
+    }
+    created = []
+    for organisation_pk, item_pk in concerned.items():
+        invitation = existing.get(organisation_pk)
+        if invitation is None:
+            created.append(
+                AgencyInvitation.objects.create(
+                    meeting=meeting, organisation_id=organisation_pk, agenda_item_id=item_pk
+                )
+            )
+        elif invitation.agenda_item_id != item_pk:
+            AgencyInvitation.objects.filter(pk=invitation.pk).update(agenda_item_id=item_pk)
+    gone = [inv.pk for org_pk, inv in existing.items() if org_pk not in concerned]
+    if gone:
+        AgencyInvitation.objects.filter(pk__in=gone, notified_at__isnull=True).delete()
+        AgencyInvitation.objects.filter(pk__in=gone).update(agenda_item=None)
+    if created:
+        from meetings.agenda_tasks import send_agency_invitation
+
+        ids = [invitation.pk for invitation in created]
+        transaction.on_commit(
+            lambda: [send_agency_invitation.enqueue(invitation_id=pk) for pk in ids]
+        )
+    return created
+
+
+@transaction.atomic
+def meeting_delegate_cap_change(*, meeting):
+    """After the cap changes: where a delegation has free seats and people waiting, they move
+    up in order. A lowered cap takes no seat away (confirmed delegates keep theirs; new ones
+    wait). Idempotent; runs on every publication. Returns the promoted registrations."""
+    meeting = _meeting_locked(meeting)
+    promoted = []
+    delegations = (
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.WAITING)
+        .order_by()
+        .values_list("country_id", "organisation_id")
+        .distinct()
+    )
+    for country_id, organisation_id in list(delegations):
+        scope = {"country_id": country_id, "organisation_id": organisation_id}
+        rows = Registration.objects.filter(meeting=meeting, **scope)
+        free = meeting.delegates_per_country - rows.filter(
+            status=Registration.Status.CONFIRMED
+        ).count()
+        if free <= 0:
+            continue
+        for registration in rows.filter(status=Registration.Status.WAITING).order_by(
+            "position", "pk"
+        )[:free]:
+            Registration.objects.filter(pk=registration.pk).update(
+                status=Registration.Status.CONFIRMED, position=None
+            )
+            promoted.append(registration)
+        for number, pk in enumerate(
+            rows.filter(status=Registration.Status.WAITING)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True),
+            start=1,
+        ):
+            Registration.objects.filter(pk=pk).update(position=number)
+    return promoted
+
+
+# Minutes
+
+
+class StaleMinutesError(ValidationError):
+    """Someone saved a newer version since the editor started."""
+
+
+def _minutes_locked(meeting):
+    Minutes.objects.get_or_create(meeting=meeting)
+    return Minutes.objects.select_for_update().get(meeting=meeting)
+
+
+def _clean_minutes_text(value, *, name, max_length=100_000):
+    value = (value or "").replace("\r\n", "\n").strip()
+    if len(value) > max_length:
+        raise ValidationError({name: f"Too long ({max_length} characters at most)."})
+    return value
+
+
+@transaction.atomic
+def minutes_save(
+    *, actor, meeting, minutes_text, conclusions="", change_note="", base_version=0, now=None
+):
+    """The Presidency saves the minutes: a new version n+1. `base_version` is the version the
+    editor started from (0 for none): if someone saved since, nothing is written and a
+    StaleMinutesError says so. Approved minutes are locked."""
+    _presidency_or_deny(actor)
+    now = now or timezone.now()
+    meeting = MeetingPage.objects.get(pk=meeting.pk)
+    if meeting.status == MeetingPage.Status.CANCELLED:
+        raise ValidationError("The meeting was cancelled: it has no minutes.")
+    if meeting.status != MeetingPage.Status.HELD and now < meeting.start:
+        raise ValidationError("Minutes are written once the meeting has started.")
+    minutes = _minutes_locked(meeting)
+    if minutes.is_approved:
+        raise ValidationError("The minutes are approved and locked: no new version can be saved.")
+    latest = minutes.versions.aggregate(last=Max("number"))["last"] or 0
+    if int(base_version or 0) != latest:
+        raise StaleMinutesError(
+            f"Someone saved a newer version (version {latest}) since you started editing "
+            f"version {base_version or 0}. Reload the page, compare, and save again."
+        )
+    minutes_text = _clean_minutes_text(minutes_text, name="minutes_text")
+    conclusions = _clean_minutes_text(conclusions, name="conclusions")
+    if not minutes_text and not conclusions:
+        raise ValidationError({"minutes_text": "Write the minutes or the conclusions."})
+    change_note = (change_note or "").strip()
+    if len(change_note) > 255:
+        raise ValidationError({"change_note": "Keep the note to 255 characters."})
+    return MinutesVersion.objects.create(
+        minutes=minutes,
+        number=latest + 1,
+        minutes_text=minutes_text,
+        conclusions=conclusions,
+        change_note=change_note,
+        created_by=actor,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def minutes_approve(*, actor, meeting, version_number, now=None):
+    """A Presidency approver approves the latest version; the minutes are then locked."""
+    if not permissions.can_approve_minutes(actor):
+        raise PermissionDenied("Only a Presidency approver approves the minutes.")
+    minutes = _minutes_locked(meeting)
+    if minutes.is_approved:
+        raise ValidationError("The minutes are already approved.")
+    latest = minutes.versions.order_by("-number").first()
+    if latest is None:
+        raise ValidationError("There is no version to approve yet.")
+    if int(version_number) != latest.number:
+        raise StaleMinutesError(
+            f"Someone saved a newer version (version {latest.number}); approve the latest."
+        )
+    minutes.approved_version = latest
+    minutes.approved_at = now or timezone.now()
+    minutes.approved_by = actor
+    minutes.save(update_fields=["approved_version", "approved_at", "approved_by"])
+    return minutes
+
+
+def minutes_diff(old, new):
+    """Unified line diff between two versions' texts, as (kind, line) pairs for display
+    (escaped by the template)."""
+    def lines(version):
+        if version is None:
+            return []
+        return [
+            "## Minutes",
+            *version.minutes_text.splitlines(),
+            "## Conclusions",
+            *version.conclusions.splitlines(),
+        ]
+
+    rows = []
+    for line in difflib.unified_diff(
+        lines(old),
+        lines(new),
+        fromfile=f"version {old.number if old else 0}",
+        tofile=f"version {new.number}",
+        lineterm="",
+    ):
+        if line.startswith(("+++", "---")):
+            kind = "file"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "same"
+        rows.append((kind, line))
+    return rows
+
+
+# Action items
+
+ACTION_CLOSED = (ActionItem.Status.DONE, ActionItem.Status.DROPPED)
+
+
+def _clean_owner(owner_country, owner_organisation):
+    if (owner_country is None) == (owner_organisation is None):
+        raise ValidationError("Choose the owner: one country or one agency.")
+    if owner_organisation is not None and owner_organisation.kind != OrganisationKind.AGENCY:
+        raise ValidationError({"owner_organisation": "Only an agency owns an action itself."})
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    actor,
+    meeting,
+    title,
+    owner_country=None,
+    owner_organisation=None,
+    due_date=None,
+    agenda_item=None,
+    description="",
+):
+    _presidency_or_deny(actor)
+    meeting = _meeting_locked(meeting)
+    title = _clean_title(title, max_length=255)
+    _clean_owner(owner_country, owner_organisation)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": "Choose an item of this meeting's agenda."})
+    return ActionItem.objects.create(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        description=(description or "").strip(),
+        owner_country=owner_country,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+    )
+
+
+@transaction.atomic
+def action_item_set_status(*, actor, action, status, note="", now=None):
+    """The owner or the Presidency moves an action on; closing it (done, dropped) records
+    when, reopening clears that."""
+    action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if not permissions.can_update_action(actor, action):
+        raise PermissionDenied("Only the action's owner or the Presidency updates it.")
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": "Choose a known status."})
+    note = (note or "").strip()
+    if status == ActionItem.Status.DROPPED and not note and not action.status_note:
+        raise ValidationError({"note": "Say why the action is dropped."})
+    action.status = status
+    if note:
+        action.status_note = note
+    if status in ACTION_CLOSED:
+        action.closed_at = action.closed_at or now or timezone.now()
+    else:
+        action.closed_at = None
+    action.save(update_fields=["status", "status_note", "closed_at"])
+    return action

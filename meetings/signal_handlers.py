@@ -13,3 +13,13 @@ def sync_calendar_identity(sender, instance, **kwargs):
     from meetings.services import meeting_calendar_sync
 
     meeting_calendar_sync(meeting=instance)
+
+
+# --- Agenda: a raised delegate cap fills the new seats from the waiting lists --------------
+
+
+@receiver(page_published, sender=MeetingPage)
+def fill_seats_after_cap_change(sender, instance, **kwargs):
+    from meetings.services import meeting_delegate_cap_change
+
+    meeting_delegate_cap_change(meeting=instance)

@@ -20,3 +20,37 @@ urlpatterns = [
     path("meetings/calendar/reset/", views.calendar_token_reset, name="calendar_token_reset"),
     path("feeds/meetings/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+
+# --- Agenda: proposals, agenda items, minutes, action items --------------------------------
+_m = "meetings/<int:meeting_id>"
+urlpatterns += [
+    path("meetings/actions/", views.actions_list, name="actions_list"),
+    path("meetings/actions/<int:action_id>/status/", views.action_status, name="action_status"),
+    path(f"{_m}/proposals/", views.proposal_add, name="proposal_add"),
+    path(
+        f"{_m}/proposals/<int:proposal_id>/support/",
+        views.proposal_support,
+        name="proposal_support",
+    ),
+    path(
+        f"{_m}/proposals/<int:proposal_id>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
+    path(
+        f"{_m}/proposals/<int:proposal_id>/accept/", views.proposal_accept, name="proposal_accept"
+    ),
+    path(
+        f"{_m}/proposals/<int:proposal_id>/decline/",
+        views.proposal_decline,
+        name="proposal_decline",
+    ),
+    path(f"{_m}/agenda/", views.agenda_item_add, name="agenda_item_add"),
+    path(f"{_m}/agenda/<int:item_id>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path(f"{_m}/agenda/<int:item_id>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
+    path(f"{_m}/agenda/<int:item_id>/move/", views.agenda_item_move, name="agenda_item_move"),
+    path(f"{_m}/minutes/", views.minutes_save, name="minutes_save"),
+    path(f"{_m}/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path(f"{_m}/minutes/history/", views.minutes_history, name="minutes_history"),
+    path(f"{_m}/actions/", views.action_add, name="action_add"),
+]

@@ -72,8 +72,10 @@ def _meeting_for_head(request, meeting_id):
     meeting = selectors.meeting_visible_to(request.user, meeting_id)
     if meeting is None:
         raise Http404("No such meeting")
-    if permissions.head_country(request.user) is None:
-        raise PermissionDenied("Only a Head of SPOC registers their country's delegates.")
+    if selectors.delegation_scope(user=request.user, meeting=meeting) is None:
+        raise PermissionDenied(
+            "Only a Head of SPOC, or an invited agency's representative, registers delegates."
+        )
     return meeting
 
 
@@ -148,3 +150,359 @@ def delegate_swap(request, meeting_id, registration_id):
             messages.success(request, f"{form.cleaned_data['name']} replaces {registration.name}.")
             return _to_delegation(meeting)
     return _rerender(request, meeting, swap_form=form, swap_id=registration.pk)
+
+
+# --- Agenda: proposals, agenda items, minutes, action items --------------------------------
+# POST forms on the meeting page (no JavaScript needed). A meeting the user may not see is a
+# 404; a role that may not act is a 403 (the services decide); bad input re-renders the
+# page with the form's errors (400) or, for one-button forms, comes back as a message.
+
+from django.core.paginator import Paginator  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.views.decorators.http import require_http_methods  # noqa: E402
+
+from meetings import agenda_forms  # noqa: E402
+from meetings.models import ActionItem, AgendaItem, AgendaProposal  # noqa: E402
+
+
+def _visible_meeting(request, meeting_id):
+    meeting = selectors.meeting_visible_to(request.user, meeting_id)
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def _to(meeting, anchor):
+    return redirect(f"{meeting.url}#{anchor}")
+
+
+def _message_errors(request, error):
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _proposal(meeting, proposal_id):
+    proposal = AgendaProposal.objects.filter(pk=proposal_id, meeting=meeting).first()
+    if proposal is None:
+        raise Http404("No such proposal")
+    return proposal
+
+
+def _agenda_item(meeting, item_id):
+    item = AgendaItem.objects.filter(pk=item_id, meeting=meeting).first()
+    if item is None:
+        raise Http404("No such agenda item")
+    return item
+
+
+@require_POST
+def proposal_add(request, meeting_id):
+    meeting = _visible_meeting(request, meeting_id)
+    form = agenda_forms.ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_create(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Your proposal “{form.cleaned_data['title']}” is listed.")
+            return _to(meeting, "proposals")
+    if not (permissions.head_country(request.user) or permissions.agency_of(request.user)):
+        raise PermissionDenied("Only a Head of SPOC or an agency proposes agenda topics.")
+    return _rerender(request, meeting, proposal_form=form)
+
+
+@require_POST
+def proposal_support(request, meeting_id, proposal_id):
+    meeting = _visible_meeting(request, meeting_id)
+    proposal = _proposal(meeting, proposal_id)
+    try:
+        services.proposal_support(actor=request.user, proposal=proposal)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, f"Your country supports “{proposal.title}”.")
+    return _to(meeting, f"proposal-{proposal.pk}")
+
+
+@require_POST
+def proposal_withdraw(request, meeting_id, proposal_id):
+    meeting = _visible_meeting(request, meeting_id)
+    proposal = _proposal(meeting, proposal_id)
+    try:
+        services.proposal_withdraw(actor=request.user, proposal=proposal)
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, f"“{proposal.title}” was withdrawn.")
+    return _to(meeting, "proposals")
+
+
+@require_POST
+def proposal_accept(request, meeting_id, proposal_id):
+    meeting = _visible_meeting(request, meeting_id)
+    proposal = _proposal(meeting, proposal_id)
+    try:
+        item = services.proposal_accept(actor=request.user, proposal=proposal)
+    except ValidationError as error:
+        _message_errors(request, error)
+        return _to(meeting, f"proposal-{proposal.pk}")
+    messages.success(request, f"“{proposal.title}” is item {item.position} of the agenda.")
+    return _to(meeting, f"agenda-item-{item.pk}")
+
+
+@require_POST
+def proposal_decline(request, meeting_id, proposal_id):
+    meeting = _visible_meeting(request, meeting_id)
+    proposal = _proposal(meeting, proposal_id)
+    form = agenda_forms.DeclineForm(request.POST)
+    try:
+        services.proposal_decline(
+            actor=request.user,
+            proposal=proposal,
+            note=form.cleaned_data["note"] if form.is_valid() else "",
+        )
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, f"“{proposal.title}” was declined.")
+    return _to(meeting, f"proposal-{proposal.pk}")
+
+
+def _presidency_or_403(request):
+    if not permissions.is_presidency(request.user):
+        raise PermissionDenied("Only the Presidency does this.")
+
+
+def _item_values(form):
+    values = dict(form.cleaned_data)
+    values["agencies"] = list(values.get("agencies") or [])
+    values["documents"] = list(values.get("documents") or [])
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request, meeting_id):
+    """The Presidency adds an item (its own page: the form lists every document)."""
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    status = 200
+    if request.method == "POST":
+        form = agenda_forms.AgendaItemForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                item = services.agenda_item_create(
+                    actor=request.user, meeting=meeting, **_item_values(form)
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"“{item.title}” was added to the agenda.")
+                return _to(meeting, f"agenda-item-{item.pk}")
+        status = 400
+    else:
+        form = agenda_forms.AgendaItemForm(meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_item_edit.html",
+        {"meeting": meeting, "item": None, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request, meeting_id, item_id):
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    item = _agenda_item(meeting, item_id)
+    status = 200
+    if request.method == "POST":
+        form = agenda_forms.AgendaItemForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                services.agenda_item_update(actor=request.user, item=item, **_item_values(form))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"“{form.cleaned_data['title']}” was saved.")
+                return _to(meeting, f"agenda-item-{item.pk}")
+        status = 400
+    else:
+        initial = {name: getattr(item, name) for name in services.AGENDA_ITEM_FIELDS}
+        initial["agencies"] = list(item.agencies.all())
+        initial["documents"] = list(item.documents.all())
+        form = agenda_forms.AgendaItemForm(initial=initial, meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_item_edit.html",
+        {"meeting": meeting, "item": item, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def agenda_item_delete(request, meeting_id, item_id):
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    item = _agenda_item(meeting, item_id)
+    services.agenda_item_delete(actor=request.user, item=item)
+    messages.success(request, f"“{item.title}” was removed from the agenda.")
+    return _to(meeting, "agenda")
+
+
+@require_POST
+def agenda_item_move(request, meeting_id, item_id):
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    item = _agenda_item(meeting, item_id)
+    try:
+        services.agenda_item_move(
+            actor=request.user, item=item, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        _message_errors(request, error)
+    return _to(meeting, f"agenda-item-{item.pk}")
+
+
+@require_POST
+def minutes_save(request, meeting_id):
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    form = agenda_forms.MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.minutes_save(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Version {version.number} of the minutes was saved.")
+            return _to(meeting, "minutes")
+    return _rerender(request, meeting, minutes_form=form)
+
+
+@require_POST
+def minutes_approve(request, meeting_id):
+    meeting = _visible_meeting(request, meeting_id)
+    try:
+        services.minutes_approve(
+            actor=request.user, meeting=meeting, version_number=request.POST.get("version") or 0
+        )
+    except (ValidationError, ValueError) as error:
+        _message_errors(
+            request,
+            error
+            if isinstance(error, ValidationError)
+            else ValidationError("Give the version to approve."),
+        )
+    else:
+        messages.success(request, "The minutes are approved and locked.")
+    return _to(meeting, "minutes")
+
+
+@require_GET
+def minutes_history(request, meeting_id):
+    """The Presidency's view of every version, and the difference between two of them."""
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    versions = list(selectors.minutes_versions(user=request.user, meeting=meeting))
+    by_number = {version.number: version for version in versions}
+
+    def number(name, default):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else default
+
+    diff = None
+    newer = older = None
+    if versions:
+        newer = by_number.get(number("to", versions[0].number))
+        if newer is not None:
+            older = by_number.get(number("from", newer.number - 1))
+            diff = services.minutes_diff(older, newer)
+    return render(
+        request,
+        "meetings/minutes_history.html",
+        {
+            "meeting": meeting,
+            "minutes": selectors.minutes_of(meeting=meeting),
+            "versions": versions,
+            "newer": newer,
+            "older": older,
+            "diff": diff,
+        },
+    )
+
+
+@require_POST
+def action_add(request, meeting_id):
+    meeting = _visible_meeting(request, meeting_id)
+    _presidency_or_403(request)
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
+    form = agenda_forms.ActionItemForm(request.POST, meeting=meeting, items=items)
+    if form.is_valid():
+        try:
+            action = services.action_item_create(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The action “{action.title}” was added.")
+            return _to(meeting, "actions")
+    return _rerender(request, meeting, action_form=form)
+
+
+@require_POST
+def action_status(request, action_id):
+    action = ActionItem.objects.select_related("meeting").filter(pk=action_id).first()
+    if action is None or selectors.meeting_visible_to(request.user, action.meeting_id) is None:
+        raise Http404("No such action")
+    form = agenda_forms.ActionStatusForm(request.POST)
+    if not form.is_valid():
+        if not permissions.can_update_action(request.user, action):
+            raise PermissionDenied("Only the action's owner or the Presidency updates it.")
+        messages.error(request, "Choose a known status.")
+    else:
+        try:
+            services.action_item_set_status(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            _message_errors(request, error)
+        else:
+            messages.success(request, f"“{action.title}” is now {form.cleaned_data['status']}.")
+    back = request.POST.get("next", "")
+    if back == "list":
+        return redirect("meetings:actions_list")
+    return redirect(f"{action.meeting.specific.url}#action-{action.pk}")
+
+
+@require_GET
+def actions_list(request):
+    """Open action items across the network, with filters."""
+    form = agenda_forms.ActionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.actions_network(
+        status=filters.get("status"), owner=filters.get("owner"), overdue=filters.get("overdue")
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    actions = list(page.object_list)
+    today = timezone.localdate()
+    for action in actions:
+        action.can_update = permissions.can_update_action(request.user, action)
+        action.overdue = bool(
+            action.due_date
+            and action.due_date < today
+            and action.status in selectors.OPEN_ACTION_STATUSES
+        )
+    return render(
+        request,
+        "meetings/actions_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "actions": actions,
+            "status_choices": ActionItem.Status.choices,
+            "query": request.GET.copy(),
+        },
+    )
