@@ -312,6 +312,7 @@ class MeetingPage(Page):
                 swap_id=kwargs.get("swap_id"),
             )
         )
+        context.update(selectors.poll_context(user=request.user, meeting=self, forms=kwargs))
         return context
 
 
