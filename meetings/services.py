@@ -152,9 +152,11 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting, user=None, publish=True, **changes):
+def meeting_update(*, meeting, user=None, publish=True, skip_permission_checks=False, **changes):
     """Change a meeting and (by default) publish it. SEQUENCE goes up when the published time,
-    place or status changes (see meeting_calendar_sync), not for title or description edits."""
+    place or status changes (see meeting_calendar_sync), not for title or description edits.
+    `skip_permission_checks` for callers that checked the user's right themselves (the
+    Presidency picking a poll's date), whatever Wagtail's page permissions say."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
@@ -165,7 +167,7 @@ def meeting_update(*, meeting, user=None, publish=True, **changes):
     _default_presidency(meeting)
     revision = meeting.save_revision(user=user)
     if publish:
-        revision.publish(user=user)
+        revision.publish(user=user, skip_permission_checks=skip_permission_checks)
     return MeetingPage.objects.get(pk=meeting.pk)
 
 
@@ -475,7 +477,13 @@ def date_poll_decide(*, actor, poll, option, now=None):
     option = DatePollOption.objects.filter(pk=option_id, poll=poll).first()
     if option is None:
         raise ValidationError("That date is not a candidate of this poll.")
-    meeting_update(meeting=poll.meeting, user=actor, start=option.start, end=option.end)
+    meeting_update(
+        meeting=poll.meeting,
+        user=actor,
+        skip_permission_checks=True,
+        start=option.start,
+        end=option.end,
+    )
     poll.status = DatePoll.Status.DECIDED
     poll.chosen_option = option
     poll.decided_at = now or timezone.now()
@@ -788,4 +796,6 @@ def meeting_mark_held(*, actor, meeting, now=None):
         raise ValidationError("A meeting can be marked as held once it has ended.")
     if meeting.status in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD):
         raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}.")
-    return meeting_update(meeting=meeting, user=actor, status=MeetingPage.Status.HELD)
+    return meeting_update(
+        meeting=meeting, user=actor, skip_permission_checks=True, status=MeetingPage.Status.HELD
+    )

@@ -216,8 +216,9 @@ def date_poll_answer(request, meeting_id):
         if country is None:
             raise PermissionDenied("You can only answer for your own country.")
     answers = {
-        option_id: request.POST.get(f"answer-{option_id}", "")
+        option_id: value
         for option_id in poll.options.values_list("pk", flat=True)
+        if (value := request.POST.get(f"answer-{option_id}"))
     }
     try:
         services.date_poll_answer(actor=request.user, poll=poll, answers=answers, country=country)
