@@ -222,3 +222,20 @@ def test_presidency_marks_the_meeting_as_held_after_the_end(
     assert mailoutbox == []  # ...but nobody is re-invited to a meeting that is over
     client.force_login(user_in("BE", "head"))
     assert client.post(f"/meetings/{meeting.pk}/held/").status_code == 403
+
+
+# --- Demo data -----------------------------------------------------------------------------
+
+
+def test_demo_has_an_open_poll_and_a_past_meeting_with_attendance(settings):
+    from meetings.models import DatePoll, DatePollAnswer
+    from portal.demo import run_seeders
+
+    run_seeders()
+    run_seeders()  # idempotent
+    poll = DatePoll.objects.get(meeting__slug="heads-of-spoc-dublin-2026")
+    assert poll.status == DatePoll.Status.OPEN and poll.options.count() == 2
+    assert DatePollAnswer.objects.filter(option__poll=poll).count() == 6
+    nicosia = MeetingPage.objects.get(slug="heads-of-spoc-nicosia-2026")
+    assert Attendance.objects.filter(registration__meeting=nicosia).count() == 5
+    assert Feedback.objects.filter(meeting=nicosia).count() == 2
