@@ -13,7 +13,7 @@ def can_see_meetings(user):
 def can_see_online_link(user, meeting):
     """The online link goes to the meeting's registered participants (a confirmed
     registration with the user's email address, in any case) and to the organisers."""
-    if not can_see_meetings(user):
+    if not can_see_meetings(user) or not meeting.online_url:
         return False
     if user.has_role(*PRESIDENCY_ROLES):
         return True

@@ -578,7 +578,7 @@ def itip_invite_registration(*, registration_id, now=None):
 def itip_withdraw(*, meeting_id, name, email):
     """A withdrawn (or replaced) delegate who had been invited gets a CANCEL for themselves."""
     meeting = MeetingPage.objects.filter(pk=meeting_id).first()
-    if meeting is None:
+    if meeting is None or meeting.end < timezone.now():
         return False
     last = CalendarMessageSent.objects.filter(meeting=meeting, email=email.strip().lower()).first()
     if last is None or last.method == "CANCEL":

@@ -46,7 +46,7 @@ def send_date_poll_decision(*, poll_id):
     poll = DatePoll.objects.select_related("meeting").filter(pk=poll_id).first()
     if poll is None or poll.status != DatePoll.Status.DECIDED:
         return 0
-    meeting = poll.meeting.specific if hasattr(poll.meeting, "specific") else poll.meeting
+    meeting = poll.meeting
     recipients = list(
         User.objects.filter(is_active=True, groups__portal_role__role=Role.HEAD)
         .exclude(email="")
