@@ -423,3 +423,29 @@ def test_meeting_page_with_a_big_poll_has_a_bounded_query_count(
         with django_assert_num_queries(counts[viewer.pk]):
             response = client.get(meeting.url)
         assert len(soup_of(response).select("#date-poll-answers tr.country-answers")) == 31
+
+
+def test_registered_participants_get_the_new_date_as_a_calendar_update(
+    meeting, head_be, mailoutbox, django_capture_on_commit_callbacks
+):
+    from icalendar import Calendar
+
+    from meetings.services import registration_add
+
+    poll = open_poll(meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_add(
+            actor=head_be,
+            meeting=meeting,
+            name="Ann",
+            email="ann@example.eu",
+            attendance="remote",
+        )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        date_poll_decide(actor=presidency_user(), poll=poll, option=poll.options.last())
+    (update,) = [m for m in mailoutbox if m.to == ["ann@example.eu"]]
+    part = next(p for p in update.message().walk() if p.get_content_type() == "text/calendar")
+    event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == CANDIDATES[1][0]
+    assert event["SEQUENCE"] == MeetingPage.objects.get(pk=meeting.pk).ical_sequence > 0

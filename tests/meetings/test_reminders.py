@@ -125,3 +125,20 @@ def test_the_command_enqueues_the_task(meeting, heads, mailoutbox, time_machine)
     time_machine.move_to(DEADLINE - datetime.timedelta(days=1), tick=False)
     call_command("send_meeting_reminders")
     assert len(sent_to(mailoutbox, "Register your delegation")) == 3
+
+
+def test_the_task_takes_an_explicit_time(meeting, heads, mailoutbox):
+    registration_add(
+        actor=heads["BE"],
+        meeting=meeting,
+        name="Ann",
+        email="ann@example.eu",
+        attendance="remote",
+        now=datetime.datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    mailoutbox.clear()
+    when = (START - datetime.timedelta(hours=30)).isoformat()
+    send_meeting_reminders.call(now=when)
+    (message,) = [m for m in mailoutbox if "In two days" in m.subject]
+    assert message.to == ["ann@example.eu"]
+    assert "Online: https://meet.example.eu/dublin" in message.body  # a participant's reminder
