@@ -101,3 +101,56 @@ def test_poll_from_candidates_to_chosen_date(page, axe_source):
     chosen = datetime.datetime.combine(second, datetime.time(10, 0), DUBLIN)
     expect(when).to_have_attribute("datetime", chosen.isoformat())
     assert page.csp_violations == []
+
+
+def test_attendance_and_feedback_after_the_meeting(page, axe_source):
+    from meetings.services import registration_add
+
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    meeting = make_meeting(
+        start=datetime.datetime.combine(day, datetime.time(9, 30), DUBLIN),
+        end=datetime.datetime.combine(day, datetime.time(17, 0), DUBLIN),
+    )
+    head = user_in("BE", "head", email="head.be@example.eu")
+    user_in("IE", "presidency", email="pres@example.eu")
+    for name in ("Ann", "Bob"):
+        registration_add(
+            actor=head,
+            meeting=meeting,
+            name=name,
+            email=f"{name.lower()}@example.eu",
+            attendance="in_person",
+        )
+
+    log_in(page, "pres@example.eu")
+    page.goto(meeting.url)
+    form = page.locator("#attendance-form")
+    form.get_by_label("Attendance of Ann").select_option("in_person")
+    form.get_by_label("Attendance of Bob").select_option("absent")
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    form.get_by_role("button", name="Save the attendance").click()
+    page.wait_for_load_state()
+    expect(page.locator("#attendance-summary tr.attendance-row td")).to_have_text(["1", "0", "1"])
+    log_out(page)
+
+    log_in(page, "head.be@example.eu")
+    page.goto(meeting.url)
+    feedback = page.locator("#feedback-form")
+    feedback.get_by_label("4", exact=True).check()
+    feedback.get_by_label("Most useful topics").fill("Directive 2023/977")
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    feedback.get_by_role("button", name="Send my feedback").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("Thank you for your feedback")
+    expect(page.locator("#feedback-form").get_by_label("4", exact=True)).to_be_checked()
+    log_out(page)
+
+    log_in(page, "pres@example.eu")
+    page.goto(meeting.url)
+    expect(page.locator("#feedback-aggregate")).to_contain_text("4.0")
+    page.get_by_role("button", name="Mark the meeting as held").click()
+    page.wait_for_load_state()
+    expect(page.locator("#meeting-status")).to_have_text("Held")
+    assert page.csp_violations == []
