@@ -426,12 +426,14 @@ def test_meeting_page_with_a_big_poll_has_a_bounded_query_count(
 
 
 def test_registered_participants_get_the_new_date_as_a_calendar_update(
-    meeting, head_be, mailoutbox, django_capture_on_commit_callbacks
+    meeting, head_be, mailoutbox, django_capture_on_commit_callbacks, time_machine
 ):
     from icalendar import Calendar
 
     from meetings.services import registration_add
 
+    # before the meeting (past meetings are not announced again)
+    time_machine.move_to(datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC), tick=False)
     poll = open_poll(meeting)
     with django_capture_on_commit_callbacks(execute=True):
         registration_add(
