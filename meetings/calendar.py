@@ -152,13 +152,16 @@ def meeting_calendar(meeting, *, url=None, include_online_link=False, stamp=None
 
 
 def feed_calendar(meetings, *, name, url_for=None, include_online_link=False, stamp=None):
-    """A subscription feed of many meetings. `url_for(meeting)` gives each meeting's page URL."""
+    """A subscription feed of many meetings. `url_for(meeting)` gives each meeting's page URL;
+    `include_online_link` is a bool for all meetings or a function of the meeting (the link
+    goes only to each meeting's registered participants)."""
     stamp = stamp or timezone.now()
+    link_for = include_online_link if callable(include_online_link) else None
     events = [
         meeting_event(
             meeting,
             url=url_for(meeting) if url_for else None,
-            include_online_link=include_online_link,
+            include_online_link=link_for(meeting) if link_for else include_online_link,
             stamp=stamp,
         )
         for meeting in meetings
@@ -213,6 +216,22 @@ def itip_cancel(meeting, *, organizer, attendees, url=None, stamp=None):
         method="CANCEL",
         organizer=organizer,
         attendees=attendees,
+        url=url,
+        include_online_link=False,
+        stamp=stamp,
+        status="CANCELLED",
+    )
+
+
+def itip_cancel_attendee(meeting, *, organizer, attendee, url=None, stamp=None):
+    """METHOD:CANCEL to one attendee taken off a meeting that still takes place (a withdrawn
+    or replaced delegate, RFC 5546 §2.1.5): same UID, the raised SEQUENCE, STATUS:CANCELLED
+    so their calendar drops it."""
+    return _itip(
+        meeting,
+        method="CANCEL",
+        organizer=organizer,
+        attendees=[attendee],
         url=url,
         include_online_link=False,
         stamp=stamp,

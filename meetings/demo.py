@@ -172,3 +172,92 @@ def seed_agenda(report):
         services.action_item_set_status(
             actor=presidency, action=done, status="done", note="Sent on 24 June."
         )
+
+
+# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+
+
+def _demo_user(email):
+    from portal.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+@register_seeder
+def seed_meeting_polls_and_followup(report):
+    """The coming Dublin meeting gets an open date poll (two candidates) answered by Belgium,
+    Germany and France; the held Nicosia meeting gets delegates, their attendance and two
+    feedback answers. Idempotent: nothing is added where a poll or delegates exist."""
+    from meetings.models import (
+        Attendance,
+        DatePoll,
+        DatePollAnswer,
+        DatePollOption,
+        Feedback,
+        Registration,
+    )
+    from portal.models import Country, Organisation
+
+    dublin = MeetingPage.objects.filter(slug="heads-of-spoc-dublin-2026").first()
+    if dublin is not None and not DatePoll.objects.filter(meeting=dublin).exists():
+        tz = dublin.tzinfo
+        poll = DatePoll.objects.create(
+            meeting=dublin,
+            note="The Irish Presidency proposes two dates; please answer by 20 November.",
+        )
+        candidates = [
+            DatePollOption.objects.create(
+                poll=poll,
+                start=datetime.datetime(2026, 12, day, 9, 30, tzinfo=tz),
+                end=datetime.datetime(2026, 12, day + 1, 13, 0, tzinfo=tz),
+            )
+            for day in (3, 10)
+        ]
+        answers = {"BE": ("yes", "if_need_be"), "DE": ("yes", "no"), "FR": ("if_need_be", "yes")}
+        for code, values in answers.items():
+            country = Country.objects.get(code=code)
+            for option, value in zip(candidates, values, strict=True):
+                DatePollAnswer.objects.create(
+                    option=option,
+                    country=country,
+                    answer=value,
+                    answered_by=_demo_user(f"head.{code.lower()}@example.eu"),
+                )
+
+    nicosia = MeetingPage.objects.filter(slug="heads-of-spoc-nicosia-2026").first()
+    if nicosia is not None and not Registration.objects.filter(meeting=nicosia).exists():
+        delegates = [
+            ("BE", None, "Hélène Dubois", "head.be@example.eu", "in_person", True),
+            ("BE", None, "Pieter Claes", "officer.be@example.eu", "remote", True),
+            ("DE", None, "Jonas Weber", "head.de@example.eu", "in_person", True),
+            ("DE", None, "Lena Schmidt", "officer.de@example.eu", "in_person", False),
+            (None, "europol", "Europol liaison", "liaison@europol.example.eu", "remote", True),
+        ]
+        for code, org, name, email, mode, present in delegates:
+            registration = Registration.objects.create(
+                meeting=nicosia,
+                country=Country.objects.get(code=code) if code else None,
+                organisation=Organisation.objects.get(slug=org) if org else None,
+                name=name,
+                email=email,
+                attendance=mode,
+                status=Registration.Status.CONFIRMED,
+            )
+            Attendance.objects.create(
+                registration=registration, present=present, mode=mode if present else ""
+            )
+        for email, rating, topics, suggestions in (
+            ("head.be@example.eu", 4, "Transposition of Directive 2023/977", ""),
+            ("head.de@example.eu", 5, "SPOC case management", "More time for bilateral talks"),
+        ):
+            user = _demo_user(email)
+            if user is not None:
+                Feedback.objects.get_or_create(
+                    meeting=nicosia,
+                    user=user,
+                    defaults={
+                        "rating": rating,
+                        "useful_topics": topics,
+                        "suggestions": suggestions,
+                    },
+                )

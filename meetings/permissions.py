@@ -2,8 +2,6 @@
 
 from portal.models import Role
 
-# Until registration exists, the online link goes to those who will certainly take part.
-ONLINE_LINK_ROLES = frozenset({Role.HEAD, Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
 PRESIDENCY_ROLES = frozenset({Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
 
 
@@ -12,8 +10,40 @@ def can_see_meetings(user):
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def can_see_online_link(user, meeting=None):
-    return can_see_meetings(user) and user.has_role(*ONLINE_LINK_ROLES)
+def can_see_online_link(user, meeting):
+    """The online link goes to the meeting's registered participants (a confirmed
+    registration with the user's email address, in any case) and to the organisers."""
+    if not can_see_meetings(user) or not meeting.online_url:
+        return False
+    if user.has_role(*PRESIDENCY_ROLES):
+        return True
+    return meeting.pk in meetings_registered_for(user, [meeting.pk])
+
+
+def meetings_registered_for(user, meeting_ids):
+    """The ids, among `meeting_ids`, of the meetings for which the user holds a confirmed
+    seat (one query, for feeds of many meetings)."""
+    from meetings.models import Registration
+
+    if not can_see_meetings(user) or not user.email:
+        return set()
+    return set(
+        Registration.objects.filter(
+            meeting_id__in=list(meeting_ids),
+            status=Registration.Status.CONFIRMED,
+            email__iexact=user.email,
+        ).values_list("meeting_id", flat=True)
+    )
+
+
+def online_link_meeting_ids(user, meeting_ids):
+    """Of `meeting_ids`, those whose online link the user may see."""
+    meeting_ids = set(meeting_ids)
+    if not can_see_meetings(user):
+        return set()
+    if user.has_role(*PRESIDENCY_ROLES):
+        return meeting_ids
+    return meetings_registered_for(user, meeting_ids)
 
 
 def is_presidency(user):
@@ -72,3 +102,22 @@ def can_update_action(user, action):
         return country is not None and country.pk == action.owner_country_id
     agency = agency_of(user)
     return agency is not None and agency.pk == action.owner_organisation_id
+
+
+# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+
+
+def is_organiser(user):
+    """The organisers: Presidency roles and administrators (with or without the admin)."""
+    return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)
+
+
+def is_participant(user, meeting):
+    """A confirmed delegate of the meeting (by email address, in any case)."""
+    return meeting.pk in meetings_registered_for(user, [meeting.pk])
+
+
+def can_give_feedback(user, meeting):
+    return can_see_meetings(user) and (
+        head_country(user) is not None or is_participant(user, meeting)
+    )

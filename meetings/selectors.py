@@ -437,3 +437,201 @@ def agenda_context(*, user, meeting, forms=None, now=None):
             }
         )
     return context
+
+
+# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+
+
+def _span_label(meeting, start, end):
+    """A candidate's start and end as wall-clock times of the meeting's time zone."""
+    start = timezone.localtime(start, meeting.tzinfo)
+    end = timezone.localtime(end, meeting.tzinfo)
+    if start.date() == end.date():
+        return f"{start:%a %-d %B %Y, %H:%M} – {end:%H:%M}"
+    return f"{start:%a %-d %B %Y, %H:%M} – {end:%a %-d %B %Y, %H:%M}"
+
+
+def date_poll_overview(*, user, meeting):
+    """The meeting's date poll as everyone logged in sees it: the candidates (with their
+    counts), the answers per country, and, for Heads of SPOC and the organisers, the
+    countries that have not answered. Four queries, whatever the number of answers."""
+    from meetings.models import DatePoll, DatePollAnswer
+    from meetings.services import date_poll_is_open
+    from portal.models import Country
+
+    poll = DatePoll.objects.filter(meeting=meeting).first()
+    if poll is None:
+        return None
+    options = list(poll.options.all())
+    answers = list(
+        DatePollAnswer.objects.filter(option__poll=poll).values_list(
+            "option_id", "country_id", "answer"
+        )
+    )
+    countries = {country.pk: country for country in Country.objects.order_by("name")}
+    labels = dict(DatePollAnswer.Answer.choices)
+    by_country = {}
+    for option_id, country_id, answer in answers:
+        by_country.setdefault(country_id, {})[option_id] = answer
+    for option in options:
+        option.label = _span_label(meeting, option.start, option.end)
+        option.count_yes = sum(1 for a in answers if a[0] == option.pk and a[2] == "yes")
+        option.count_if_need_be = sum(
+            1 for a in answers if a[0] == option.pk and a[2] == "if_need_be"
+        )
+        option.count_no = sum(1 for a in answers if a[0] == option.pk and a[2] == "no")
+        option.is_chosen = option.pk == poll.chosen_option_id
+    rows = [
+        {
+            "country": country,
+            "answers": [
+                {"value": given.get(o.pk, ""), "label": labels.get(given.get(o.pk), "–")}
+                for o in options
+            ],
+        }
+        for country_id, country in countries.items()
+        if (given := by_country.get(country_id))
+    ]
+    own_country = permissions.head_country(user)
+    sees_missing = own_country is not None or permissions.is_organiser(user)
+    chosen = next((o for o in options if o.is_chosen), None)
+    own_answers = by_country.get(own_country.pk, {}) if own_country else {}
+    for option in options:
+        option.own_answer = own_answers.get(option.pk, "")
+    return {
+        "poll": poll,
+        "options": options,
+        "rows": rows,
+        "answered_count": len(rows),
+        "country_count": len(countries),
+        "missing": [c for pk, c in countries.items() if pk not in by_country]
+        if sees_missing
+        else None,
+        "is_open": date_poll_is_open(poll),
+        "chosen": chosen,
+        "own_country": own_country,
+        "own_answers": own_answers,
+        "answer_choices": DatePollAnswer.Answer.choices,
+    }
+
+
+def attendance_overview(*, user, meeting, now=None):
+    """After the meeting has started: the confirmed delegates with what was recorded (for
+    the organisers), and per country or agency the counts (for everyone, once recorded)."""
+    now = now or timezone.now()
+    if now < meeting.start:
+        return None
+    registrations = list(
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.CONFIRMED)
+        .select_related("country", "organisation", "attendance_record")
+        .order_by("country__name", "organisation__name", "name", "pk")
+    )
+    summary = {}
+    recorded = 0
+    for registration in registrations:
+        record = getattr(registration, "attendance_record", None)
+        registration.recorded = (
+            None if record is None else (record.mode if record.present else "absent")
+        )
+        if record is None:
+            continue
+        recorded += 1
+        delegation = registration.country or registration.organisation
+        key = ("c", delegation.pk) if registration.country_id else ("o", delegation.pk)
+        row = summary.setdefault(
+            key,
+            {
+                "name": str(delegation),
+                "is_agency": not registration.country_id,
+                "in_person": 0,
+                "remote": 0,
+                "absent": 0,
+            },
+        )
+        row[registration.recorded] += 1
+    rows = sorted(summary.values(), key=lambda r: (r["is_agency"], r["name"]))
+    return {
+        "registrations": registrations if permissions.is_organiser(user) else None,
+        "summary": rows if recorded and now >= meeting.end else None,
+        "totals": {key: sum(r[key] for r in rows) for key in ("in_person", "remote", "absent")},
+        "recorded": recorded,
+        "choices": [("in_person", "In person"), ("remote", "Remote"), ("absent", "Absent")],
+    }
+
+
+def feedback_overview(*, user, meeting, now=None):
+    """The user's own feedback form (participants and heads, from the end of the meeting
+    for 30 days) and, for the organisers, the aggregate: average, count, comments."""
+    from django.db.models import Avg, Count
+
+    from meetings.models import Feedback
+    from meetings.services import feedback_window
+
+    now = now or timezone.now()
+    if now < meeting.end or meeting.is_cancelled:
+        return None
+    allowed, reason = feedback_window(meeting, now)
+    may_give = permissions.can_give_feedback(user, meeting)
+    context = {
+        "may_give": may_give and allowed,
+        "closed_reason": reason if may_give and not allowed else "",
+        "own": Feedback.objects.filter(meeting=meeting, user=user).first() if may_give else None,
+        "aggregate": None,
+    }
+    if permissions.is_organiser(user):
+        feedback = Feedback.objects.filter(meeting=meeting)
+        context["aggregate"] = {
+            **feedback.aggregate(average=Avg("rating"), count=Count("pk")),
+            "comments": list(
+                feedback.exclude(useful_topics="", suggestions="")
+                .order_by("created_at", "pk")
+                .values("rating", "useful_topics", "suggestions")
+            ),
+        }
+    return context
+
+
+def poll_context(*, user, meeting, forms=None, now=None):
+    """What the meeting page shows of the date poll, the attendance record and feedback."""
+    from meetings.forms import DatePollOpenForm, FeedbackForm
+
+    forms = forms or {}
+    now = now or timezone.now()
+    overview = date_poll_overview(user=user, meeting=meeting)
+    is_presidency = permissions.is_presidency(user)
+    context = {
+        "date_poll": overview,
+        "poll_errors": forms.get("poll_errors") or [],
+        "poll_can_manage": is_presidency,
+        "date_poll_open_form": None,
+        "attendance": attendance_overview(user=user, meeting=meeting, now=now),
+        "attendance_errors": forms.get("attendance_errors") or [],
+        "can_record_attendance": is_presidency and now >= meeting.start,
+        "feedback": feedback_overview(user=user, meeting=meeting, now=now),
+        "feedback_form": None,
+        "can_mark_held": is_presidency
+        and now >= meeting.end
+        and meeting.status not in (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED),
+    }
+    if (
+        overview is None
+        and is_presidency
+        and now < meeting.start
+        and meeting.status not in (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED)
+    ):
+        context["date_poll_open_form"] = forms.get("date_poll_form") or DatePollOpenForm(
+            meeting=meeting
+        )
+    feedback = context["feedback"]
+    if feedback and feedback["may_give"]:
+        own = feedback["own"]
+        context["feedback_form"] = forms.get("feedback_form") or FeedbackForm(
+            initial={
+                "rating": own.rating,
+                "useful_topics": own.useful_topics,
+                "suggestions": own.suggestions,
+            }
+            if own
+            else None
+        )
+    return context

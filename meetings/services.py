@@ -64,6 +64,8 @@ def meeting_calendar_sync(*, meeting):
         sequence += 1
     if state != row.ical_state or sequence != row.ical_sequence:
         MeetingPage.objects.filter(pk=row.pk).update(ical_state=state, ical_sequence=sequence)
+    if sequence != row.ical_sequence:
+        _enqueue_participant_update(row.pk)  # new REQUEST (or CANCEL) to the participants
     meeting.ical_state = state
     meeting.ical_sequence = sequence
     forget_upcoming()
@@ -150,9 +152,11 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting, user=None, publish=True, **changes):
+def meeting_update(*, meeting, user=None, publish=True, skip_permission_checks=False, **changes):
     """Change a meeting and (by default) publish it. SEQUENCE goes up when the published time,
-    place or status changes (see meeting_calendar_sync), not for title or description edits."""
+    place or status changes (see meeting_calendar_sync), not for title or description edits.
+    `skip_permission_checks` for callers that checked the user's right themselves (the
+    Presidency picking a poll's date), whatever Wagtail's page permissions say."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
@@ -163,7 +167,7 @@ def meeting_update(*, meeting, user=None, publish=True, **changes):
     _default_presidency(meeting)
     revision = meeting.save_revision(user=user)
     if publish:
-        revision.publish(user=user)
+        revision.publish(user=user, skip_permission_checks=skip_permission_checks)
     return MeetingPage.objects.get(pk=meeting.pk)
 
 
@@ -273,7 +277,7 @@ def registration_add(
             last=Max("position")
         )["last"]
         position = (last or 0) + 1
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         meeting=meeting,
         **scope,
         name=name,
@@ -285,6 +289,9 @@ def registration_add(
         position=position,
         registered_by=actor,
     )
+    if status == Registration.Status.CONFIRMED:
+        _enqueue_invitation(registration)
+    return registration
 
 
 @transaction.atomic
@@ -298,6 +305,8 @@ def registration_withdraw(*, actor, registration):
         return None  # already withdrawn (a second click)
     scope = {"country": registration.country, "organisation": registration.organisation}
     freed_seat = registration.status == Registration.Status.CONFIRMED
+    if freed_seat:
+        _enqueue_withdrawal(registration)
     registration.delete()
     promoted = None
     if freed_seat:
@@ -316,6 +325,7 @@ def registration_withdraw(*, actor, registration):
                 promoted.status = Registration.Status.CONFIRMED
                 promoted.position = None
                 promoted.save(update_fields=["status", "position"])
+                _enqueue_invitation(promoted)
     _renumber_waiting(meeting, **scope)
     return promoted
 
@@ -328,9 +338,15 @@ def registration_swap(*, actor, registration, name, email, now=None):
     _registration_open(meeting, now or timezone.now())
     registration = Registration.objects.get(pk=registration.pk, meeting=meeting)
     name, email = _clean_delegate(meeting, name=name, email=email, exclude_pk=registration.pk)
+    if registration.status == Registration.Status.CONFIRMED:
+        _enqueue_withdrawal(
+            Registration(meeting=meeting, name=registration.name, email=registration.email)
+        )
     registration.name = name
     registration.email = email
     registration.save(update_fields=["name", "email"])
+    if registration.status == Registration.Status.CONFIRMED:
+        _enqueue_invitation(registration)
     return registration
 
 
@@ -973,3 +989,461 @@ def action_item_set_status(*, actor, action, status, note="", now=None):
         action.closed_at = None
     action.save(update_fields=["status", "status_note", "closed_at"])
     return action
+
+
+# --- Date polls, iTIP emails, reminders, attendance, feedback ------------------------------
+# (m-polls) The Presidency offers candidate dates and picks one; registered participants get
+# iTIP invitations (REQUEST / CANCEL) by email, reminders, and after the meeting the
+# attendance record and a short feedback form.
+
+from meetings.models import (  # noqa: E402
+    Attendance,
+    CalendarMessageSent,
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    Feedback,
+    ReminderSent,
+)
+
+FEEDBACK_EDIT_DAYS = 30
+REGISTRATION_REMINDER_BEFORE = datetime.timedelta(days=7)
+MEETING_REMINDER_BEFORE = datetime.timedelta(days=2)
+# Meetings nobody should be reminded of.
+NO_REMINDER_STATUSES = (
+    MeetingPage.Status.CANCELLED,
+    MeetingPage.Status.POSTPONED,
+    MeetingPage.Status.HELD,
+)
+
+
+def _presidency_or_deny(actor, what="This"):
+    if not permissions.is_presidency(actor):
+        raise PermissionDenied(f"{what} is for the Presidency (the organisers) only.")
+
+
+def _poll_locked(poll):
+    return DatePoll.objects.select_for_update().get(pk=poll.pk)
+
+
+@transaction.atomic
+def date_poll_open(*, actor, meeting, options, closes_at=None, note="", now=None):
+    """Offer candidate dates for a meeting: `options` is a list of (start, end) aware
+    datetimes, at least two, each ending after it starts, no two alike."""
+    _presidency_or_deny(actor, "Opening a date poll")
+    now = now or timezone.now()
+    meeting = _meeting_locked(meeting)
+    if meeting.status in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD):
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}.")
+    if DatePoll.objects.filter(meeting=meeting).exists():
+        raise ValidationError("This meeting already has a date poll.")
+    cleaned = []
+    for start, end in options:
+        if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
+            raise ValidationError("Give each candidate date a start and an end.")
+        if end <= start:
+            local = timezone.localtime(start, meeting.tzinfo)
+            raise ValidationError(
+                f"The candidate starting {local:%-d %B %Y %H:%M} must end after it starts."
+            )
+        if (start, end) in cleaned:
+            raise ValidationError("Two candidate dates are the same.")
+        cleaned.append((start, end))
+    if len(cleaned) < 2:
+        raise ValidationError("Offer at least two candidate dates.")
+    if closes_at is not None and closes_at <= now:
+        raise ValidationError({"closes_at": "The poll must close in the future."})
+    poll = DatePoll.objects.create(
+        meeting=meeting, closes_at=closes_at, note=(note or "").strip(), created_by=actor
+    )
+    DatePollOption.objects.bulk_create(
+        DatePollOption(poll=poll, start=start, end=end) for start, end in sorted(cleaned)
+    )
+    return poll
+
+
+def date_poll_is_open(poll, now=None):
+    now = now or timezone.now()
+    return poll.status == DatePoll.Status.OPEN and (poll.closes_at is None or now < poll.closes_at)
+
+
+@transaction.atomic
+def date_poll_answer(*, actor, poll, answers, country=None, now=None):
+    """The actor's country answers every candidate of the poll: `answers` maps option ids to
+    yes / if_need_be / no. Only the country's Head of SPOC answers, for their own country;
+    answering again replaces the country's answers while the poll is open."""
+    own = permissions.head_country(actor)
+    if own is None:
+        raise PermissionDenied("Only a country's Head of SPOC answers the date poll.")
+    if country is not None and getattr(country, "pk", country) != own.pk:
+        raise PermissionDenied("You can only answer for your own country.")
+    poll = _poll_locked(poll)
+    if not date_poll_is_open(poll, now):
+        raise ValidationError("The date poll is closed.")
+    option_ids = set(poll.options.values_list("pk", flat=True))
+    try:
+        given = {int(key): value for key, value in answers.items()}
+    except (TypeError, ValueError) as error:
+        raise ValidationError("Unknown candidate date.") from error
+    if set(given) - option_ids:
+        raise ValidationError("Unknown candidate date.")
+    if set(given) != option_ids:
+        raise ValidationError("Answer every candidate date.")
+    if any(value not in DatePollAnswer.Answer.values for value in given.values()):
+        raise ValidationError("Answer yes, if need be or no.")
+    now = now or timezone.now()
+    for option_id, value in given.items():
+        DatePollAnswer.objects.update_or_create(
+            option_id=option_id,
+            country=own,
+            defaults={"answer": value, "answered_by": actor, "answered_at": now},
+        )
+    return poll
+
+
+@transaction.atomic
+def date_poll_close(*, actor, poll):
+    """Stop taking answers (the Presidency then picks a date)."""
+    _presidency_or_deny(actor, "Closing a date poll")
+    poll = _poll_locked(poll)
+    if poll.status == DatePoll.Status.OPEN:
+        poll.status = DatePoll.Status.CLOSED
+        poll.save(update_fields=["status"])
+    return poll
+
+
+@transaction.atomic
+def date_poll_decide(*, actor, poll, option, now=None):
+    """Pick a candidate: the poll closes with that date and the meeting takes its start and
+    end (published, so the calendar SEQUENCE goes up and participants are told). The heads
+    are emailed the chosen date."""
+    _presidency_or_deny(actor, "Picking the date")
+    poll = _poll_locked(poll)
+    if poll.status == DatePoll.Status.DECIDED:
+        raise ValidationError("The date has already been chosen.")
+    option_id = getattr(option, "pk", option)
+    option = DatePollOption.objects.filter(pk=option_id, poll=poll).first()
+    if option is None:
+        raise ValidationError("That date is not a candidate of this poll.")
+    meeting_update(
+        meeting=poll.meeting,
+        user=actor,
+        skip_permission_checks=True,
+        start=option.start,
+        end=option.end,
+    )
+    poll.status = DatePoll.Status.DECIDED
+    poll.chosen_option = option
+    poll.decided_at = now or timezone.now()
+    poll.save(update_fields=["status", "chosen_option", "decided_at"])
+
+    from meetings.tasks import send_date_poll_decision
+
+    transaction.on_commit(lambda: send_date_poll_decision.enqueue(poll_id=poll.pk))
+    return poll
+
+
+# iTIP (RFC 5546) messages to registered participants. Every message carries the meeting's
+# stored UID and SEQUENCE; CalendarMessageSent keeps the last one sent to each address, so a
+# message is never sent twice at the same sequence, nor ever at a lower one.
+
+
+def itip_organizer(meeting):
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if meeting.presidency_id:
+        name = f"{meeting.presidency.country.name} Presidency"
+    else:
+        name = settings.WAGTAIL_SITE_NAME
+    return name, address or "portal@localhost"
+
+
+@transaction.atomic
+def itip_send(*, meeting, name, email, method, now=None):
+    """Mail one iTIP message (REQUEST or CANCEL) about `meeting` to one person. Returns
+    whether a message went out: nothing is sent when this address already has this method at
+    the meeting's sequence. A different message at a sequence the address already holds
+    (an invitation after a withdrawal) raises the meeting's SEQUENCE first."""
+    from meetings import calendar, emails
+
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(method)
+    meeting = _meeting_locked(meeting)
+    key = email.strip().lower()
+    last = CalendarMessageSent.objects.filter(meeting=meeting, email=key).first()
+    if last is not None and last.sequence >= meeting.ical_sequence:
+        if last.method == method and last.sequence == meeting.ical_sequence:
+            return False
+        MeetingPage.objects.filter(pk=meeting.pk).update(ical_sequence=last.sequence + 1)
+        meeting.ical_sequence = last.sequence + 1
+    organizer = itip_organizer(meeting)
+    url = emails.meeting_url(meeting)
+    if method == "REQUEST":
+        body = calendar.itip_request(
+            meeting, organizer=organizer, attendees=[(name, email)], url=url, stamp=now
+        )
+    elif meeting.is_cancelled:
+        body = calendar.itip_cancel(
+            meeting, organizer=organizer, attendees=[(name, email)], url=url, stamp=now
+        )
+    else:
+        body = calendar.itip_cancel_attendee(
+            meeting, organizer=organizer, attendee=(name, email), url=url, stamp=now
+        )
+    CalendarMessageSent.objects.update_or_create(
+        meeting=meeting,
+        email=key,
+        defaults={
+            "method": method,
+            "sequence": meeting.ical_sequence,
+            "sent_at": now or timezone.now(),
+        },
+    )
+    emails.send_itip_email(meeting=meeting, name=name, email=email, method=method, ics=body)
+    return True
+
+
+def itip_invite_registration(*, registration_id, now=None):
+    """The invitation of one confirmed delegate (after registering, moving up or a swap)."""
+    registration = (
+        Registration.objects.filter(pk=registration_id, status=Registration.Status.CONFIRMED)
+        .select_related("meeting")
+        .first()
+    )
+    if registration is None or not registration.meeting.live:
+        return False
+    meeting = registration.meeting
+    if meeting.is_cancelled or meeting.end < (now or timezone.now()):
+        return False
+    return itip_send(
+        meeting=meeting, name=registration.name, email=registration.email, method="REQUEST"
+    )
+
+
+def itip_withdraw(*, meeting_id, name, email):
+    """A withdrawn (or replaced) delegate who had been invited gets a CANCEL for themselves."""
+    meeting = MeetingPage.objects.filter(pk=meeting_id).first()
+    if meeting is None or meeting.end < timezone.now():
+        return False
+    last = CalendarMessageSent.objects.filter(meeting=meeting, email=email.strip().lower()).first()
+    if last is None or last.method == "CANCEL":
+        return False  # never invited, or already told
+    if Registration.objects.filter(
+        meeting=meeting, email__iexact=email, status=Registration.Status.CONFIRMED
+    ).exists():
+        return False  # registered again meanwhile
+    return itip_send(meeting=meeting, name=name, email=email, method="CANCEL")
+
+
+def itip_update_participants(*, meeting_id, now=None):
+    """After a significant published change: every confirmed participant gets a new REQUEST
+    with the raised SEQUENCE, or a CANCEL when the meeting is cancelled. Past meetings (e.g.
+    marked as held) are not announced again. Returns the number of messages sent."""
+    meeting = MeetingPage.objects.live().filter(pk=meeting_id).first()
+    if meeting is None or meeting.end < (now or timezone.now()):
+        return 0
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    sent = 0
+    registrations = Registration.objects.filter(
+        meeting=meeting, status=Registration.Status.CONFIRMED
+    ).order_by("pk")
+    for registration in registrations:
+        sent += itip_send(
+            meeting=meeting, name=registration.name, email=registration.email, method=method
+        )
+    return sent
+
+
+def _enqueue_invitation(registration):
+    from meetings.tasks import send_itip_invitation
+
+    registration_id = registration.pk
+    transaction.on_commit(lambda: send_itip_invitation.enqueue(registration_id=registration_id))
+
+
+def _enqueue_withdrawal(registration):
+    from meetings.tasks import send_itip_withdrawal
+
+    values = {
+        "meeting_id": registration.meeting_id,
+        "name": registration.name,
+        "email": registration.email,
+    }
+    transaction.on_commit(lambda: send_itip_withdrawal.enqueue(**values))
+
+
+def _enqueue_participant_update(meeting_id):
+    from meetings.tasks import send_itip_updates
+
+    transaction.on_commit(lambda: send_itip_updates.enqueue(meeting_id=meeting_id))
+
+
+# Reminders: heads whose country has registered nobody, a week before the deadline;
+# confirmed participants, two days before the meeting. Each goes once (ReminderSent).
+
+
+def _remind_once(*, meeting, kind, email, send):
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(
+                meeting=meeting, kind=kind, email=email.strip().lower()
+            )
+            if not created:
+                return False
+            send()
+    except IntegrityError:
+        return False  # another worker sent it at the same moment
+    return True
+
+
+def reminders_send(*, now=None):
+    """Send the reminders that are due at `now`. Returns the number sent."""
+    from meetings import emails
+    from portal.models import Role, User
+
+    now = now or timezone.now()
+    live = MeetingPage.objects.live().exclude(status__in=NO_REMINDER_STATUSES)
+    sent = 0
+    closing = live.filter(
+        registration_deadline__gt=now, registration_deadline__lte=now + REGISTRATION_REMINDER_BEFORE
+    ).order_by("registration_deadline", "pk")
+    for meeting in closing:
+        registered = Registration.objects.filter(meeting=meeting, country__isnull=False).values(
+            "country_id"
+        )
+        heads = (
+            User.objects.filter(
+                is_active=True,
+                groups__portal_role__role=Role.HEAD,
+                organisation__country__isnull=False,
+            )
+            .exclude(organisation__country__in=registered)
+            .exclude(email="")
+            .distinct()
+            .order_by("pk")
+        )
+        for head in heads:
+            sent += _remind_once(
+                meeting=meeting,
+                kind=ReminderSent.Kind.REGISTRATION,
+                email=head.email,
+                send=lambda m=meeting, h=head: emails.send_registration_reminder(meeting=m, user=h),
+            )
+    coming = live.filter(start__gt=now, start__lte=now + MEETING_REMINDER_BEFORE).order_by(
+        "start", "pk"
+    )
+    for meeting in coming:
+        for registration in Registration.objects.filter(
+            meeting=meeting, status=Registration.Status.CONFIRMED
+        ).order_by("pk"):
+            sent += _remind_once(
+                meeting=meeting,
+                kind=ReminderSent.Kind.MEETING,
+                email=registration.email,
+                send=lambda m=meeting, r=registration: emails.send_meeting_reminder(
+                    meeting=m, registration=r
+                ),
+            )
+    return sent
+
+
+# Attendance and feedback after the meeting.
+
+ATTENDANCE_CHOICES = ("in_person", "remote", "absent")
+
+
+@transaction.atomic
+def attendance_record(*, actor, meeting, entries, now=None):
+    """Record who came: `entries` maps registration ids to in_person / remote / absent, for
+    the meeting's confirmed delegates, once the meeting has started. Re-recording replaces."""
+    _presidency_or_deny(actor, "Recording attendance")
+    meeting = _meeting_locked(meeting)
+    now = now or timezone.now()
+    if now < meeting.start:
+        raise ValidationError("Attendance can be recorded once the meeting has started.")
+    registrations = {
+        r.pk: r
+        for r in Registration.objects.filter(meeting=meeting, status=Registration.Status.CONFIRMED)
+    }
+    try:
+        entries = {int(key): value for key, value in dict(entries).items()}
+    except (TypeError, ValueError) as error:
+        raise ValidationError("Unknown delegate.") from error
+    unknown = set(entries) - set(registrations)
+    if unknown:
+        raise ValidationError("Attendance can only be recorded for this meeting's delegates.")
+    if any(value not in ATTENDANCE_CHOICES for value in entries.values()):
+        raise ValidationError("Choose in person, remote or absent for each delegate.")
+    for registration_id, value in entries.items():
+        present = value != "absent"
+        Attendance.objects.update_or_create(
+            registration=registrations[registration_id],
+            defaults={
+                "present": present,
+                "mode": value if present else "",
+                "recorded_by": actor,
+                "recorded_at": now,
+            },
+        )
+    return len(entries)
+
+
+def feedback_window(meeting, now=None):
+    """(may_give_now, reason): feedback opens when the meeting ends and may be edited for
+    FEEDBACK_EDIT_DAYS days."""
+    now = now or timezone.now()
+    if meeting.is_cancelled:
+        return False, "The meeting was cancelled."
+    if now < meeting.end:
+        return False, "Feedback opens when the meeting has ended."
+    if now > meeting.end + datetime.timedelta(days=FEEDBACK_EDIT_DAYS):
+        return False, "Feedback closed 30 days after the meeting."
+    return True, ""
+
+
+@transaction.atomic
+def feedback_give(*, actor, meeting, rating, useful_topics="", suggestions="", now=None):
+    """One short feedback per participant (a confirmed delegate) or Head of SPOC; giving it
+    again replaces it, until 30 days after the meeting."""
+    if not permissions.can_give_feedback(actor, meeting):
+        raise PermissionDenied("Feedback is for the meeting's participants and Heads of SPOC.")
+    allowed, reason = feedback_window(meeting, now)
+    if not allowed:
+        raise ValidationError(reason)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"rating": "Rate the meeting from 1 to 5."}) from error
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Rate the meeting from 1 to 5."})
+    feedback, _ = Feedback.objects.update_or_create(
+        meeting=meeting,
+        user=actor,
+        defaults={
+            "rating": rating,
+            "useful_topics": (useful_topics or "").strip()[:2000],
+            "suggestions": (suggestions or "").strip()[:2000],
+            "created_at": now or timezone.now(),
+        },
+    )
+    return feedback
+
+
+@transaction.atomic
+def meeting_mark_held(*, actor, meeting, now=None):
+    """The Presidency's one click after the meeting: status "held" (the participants are not
+    emailed about it: the meeting is over)."""
+    _presidency_or_deny(actor, "Marking a meeting as held")
+    now = now or timezone.now()
+    if now < meeting.end:
+        raise ValidationError("A meeting can be marked as held once it has ended.")
+    if meeting.status in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD):
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}.")
+    return meeting_update(
+        meeting=meeting, user=actor, skip_permission_checks=True, status=MeetingPage.Status.HELD
+    )

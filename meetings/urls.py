@@ -54,3 +54,17 @@ urlpatterns += [
     path(f"{_m}/minutes/history/", views.minutes_history, name="minutes_history"),
     path(f"{_m}/actions/", views.action_add, name="action_add"),
 ]
+
+
+# --- Date polls, attendance, feedback (m-polls) ---
+urlpatterns += [
+    path("meetings/<int:meeting_id>/poll/", views.date_poll_open, name="date_poll_open"),
+    path("meetings/<int:meeting_id>/poll/answer/", views.date_poll_answer, name="date_poll_answer"),
+    path("meetings/<int:meeting_id>/poll/close/", views.date_poll_close, name="date_poll_close"),
+    path("meetings/<int:meeting_id>/poll/decide/", views.date_poll_decide, name="date_poll_decide"),
+    path(
+        "meetings/<int:meeting_id>/attendance/", views.attendance_record, name="attendance_record"
+    ),
+    path("meetings/<int:meeting_id>/feedback/", views.feedback_give, name="feedback_give"),
+    path("meetings/<int:meeting_id>/held/", views.meeting_mark_held, name="meeting_mark_held"),
+]

@@ -313,6 +313,7 @@ class MeetingPage(Page):
             )
         )
         context.update(selectors.agenda_context(user=request.user, meeting=self, forms=kwargs))
+        context.update(selectors.poll_context(user=request.user, meeting=self, forms=kwargs))
         return context
 
 
