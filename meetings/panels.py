@@ -76,7 +76,7 @@ class ActivityReportPanel(DashboardPanel):
         return {
             "report": report,
             "semester": (
-                f"the {term.country.name} Presidency ({day(start)} – {day(end)})"
+                f"the Presidency of {term.country.name} ({day(start)} – {day(end)})"
                 if term
                 else f"{day(start)} – {day(end)}"
             ),

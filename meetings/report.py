@@ -203,7 +203,7 @@ class ReportContext:
                     key,
                     {
                         "kind": key[0],
-                        "name": str(delegation),
+                        "name": party(registration.country, registration.organisation),
                         "meetings": set(),
                         "delegates": 0,
                         "in_person": 0,
@@ -269,6 +269,15 @@ class ReportContext:
         )
 
 
+def party(country=None, organisation=None):
+    """A country's name, or an agency's short name (Europol, CEPOL), or ""."""
+    if country is not None:
+        return country.name
+    if organisation is not None:
+        return organisation.short_name or organisation.name
+    return ""
+
+
 def _attendance_record(registration):
     # The reverse one-to-one's "does not exist" error is also an AttributeError.
     return getattr(registration, "attendance_record", None)
@@ -283,19 +292,21 @@ def build_introduction(context):
     term = presidency_on(context.period_start)
     held = len(context.meetings)
     parts = [
-        format_html(
+        (
             "<p>In their conclusions of 7 October 2019 on establishing a European network of "
             "Heads of SPOC for international law enforcement information exchange, the Council "
             "invited the Member States and the Schengen Associated Countries to establish a "
-            "network of Heads of SPOC meeting at least twice a year on the invitation of the "
-            "Presidency, and to inform the DAPIX working party regularly of its activities.</p>"
+            "network of Heads of SPOC, meeting at least twice a year on the invitation of the "
+            "Presidency of the Council, and requested that the DAPIX working party be informed "
+            "about the activities of the network on a regular basis. This report is submitted "
+            "to that end.</p>"
         ),
         format_html(
             "<p>This report covers the period from {} to {}{}. During the period the network "
             "held {}.</p>",
             day(context.period_start),
             day(context.period_end),
-            f", under the {term.country.name} Presidency" if term else "",
+            f", under the Presidency of {term.country.name}" if term else "",
             _count(held, "meeting", "meetings"),
         ),
     ]
@@ -319,7 +330,7 @@ def build_meetings(context):
                 meeting.title,
                 meeting_dates(meeting),
                 f", {meeting.venue}" if meeting.venue else " (online)",
-                f"; hosted by the {meeting.presidency.country.name} Presidency"
+                f"; hosted by the Presidency of {meeting.presidency.country.name}"
                 if meeting.presidency_id
                 else "",
             )
@@ -339,7 +350,7 @@ def _attendance_table(caption, label, rows):
         ),
     )
     return format_html(
-        "<table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>"
+        '<table><caption>{}</caption><thead><tr><th scope="col">{}</th>'
         '<th scope="col">Meetings attended</th><th scope="col">Delegates</th>'
         '<th scope="col">In person</th><th scope="col">Remote</th></tr></thead>'
         "<tbody>{}</tbody></table>",
@@ -405,7 +416,7 @@ def build_topics(context):
                 (
                     item.title,
                     context.meetings_by_id[item.meeting_id].title,
-                    f"; presented by {item.presenter_country or item.presenter_organisation}"
+                    f"; presented by {party(item.presenter_country, item.presenter_organisation)}"
                     if (item.presenter_country_id or item.presenter_organisation_id)
                     else "",
                 )
@@ -479,7 +490,7 @@ def build_actions(context):
             (
                 item.title,
                 f"{item.meeting.title} ({day(item.meeting.local_start.date())})",
-                item.owner_country or item.owner_organisation,
+                party(item.owner_country, item.owner_organisation),
                 day(item.due_date) if item.due_date else "—",
                 item.get_status_display(),
             )

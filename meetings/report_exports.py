@@ -50,7 +50,9 @@ def _document_context(report, sections):
         "date_label": day(issued or timezone.localdate()),
         "period_label": f"{day(report.period_start)} – {day(report.period_end)}",
         "sender": (
-            f"{report.presidency.country.name} Presidency" if report.presidency_id else "Presidency"
+            f"Presidency of {report.presidency.country.name}"
+            if report.presidency_id
+            else "Presidency"
         ),
     }
 

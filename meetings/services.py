@@ -362,7 +362,7 @@ def activity_report_title(*, period_start, period_end, presidency=None):
         half = "first" if period_start.month <= 6 else "second"
         return (
             f"Activity report of the network of Heads of SPOC to the DAPIX working party, "
-            f"{half} half of {period_start.year} ({presidency.country.name} Presidency)"
+            f"{half} half of {period_start.year} (Presidency of {presidency.country.name})"
         )
     return (
         "Activity report of the network of Heads of SPOC to the DAPIX working party, "
