@@ -65,7 +65,8 @@ class ActivityReportPanel(DashboardPanel):
     order = 6
 
     def is_visible(self, request):
-        return permissions.can_edit_activity_reports(request.user)
+        # is_presidency asks the cached admin permission first: no roles query for others.
+        return permissions.is_presidency(request.user)
 
     def get_context(self, request):
         from meetings.models import ActivityReport

@@ -165,7 +165,7 @@ def test_draft_build_queries_do_not_grow_with_the_number_of_meetings(frozen):
     build_meetings(2, 4)
     assert len(draft_sections()["meetings"]["html"].split("<li>")) == 7  # 6 meetings
     assert queries() == with_two
-    assert with_two <= 10
+    assert with_two <= 15  # meetings: 7; with the knowledge sections at most 13
 
 
 def test_the_registry_adds_and_replaces_sections_by_key(data):
@@ -428,3 +428,35 @@ def test_dashboard_panel_shows_the_semester_report_state(client, reports, editor
     assert "approved on" in panel.parent.get_text()
     client.force_login(officer_be)
     assert "Activity report for" not in client.get("/").content.decode()
+
+
+# --- Knowledge's sections and the demo ------------------------------------------------------
+
+
+def test_knowledge_sections_register_and_stay_empty_without_their_data(data):
+    from knowledge import report_sections
+
+    report_sections.register()
+    try:
+        sections = draft_sections()
+        assert sections["best_practices"]["heading"] == "Best practices presented"
+        assert sections["obstacles"]["heading"] == "Obstacles raised"
+        keys = list(sections)
+        assert keys[-2:] == ["best_practices", "obstacles"]
+        assert sections["best_practices"]["html"] == report_module.NOTHING_TO_REPORT
+        assert sections["obstacles"]["html"] == report_module.NOTHING_TO_REPORT
+    finally:
+        report_module.unregister_report_section("best_practices")
+        report_module.unregister_report_section("obstacles")
+
+
+def test_demo_seeder_builds_one_draft_for_the_current_semester(frozen):
+    from meetings.demo import seed_activity_report
+
+    user_in("IE", "presidency", email="presidency.ie@example.eu")
+    seed_activity_report({"logins": []})
+    seed_activity_report({"logins": []})
+    report = ActivityReport.objects.get()
+    assert (report.period_start, report.period_end) == PERIOD
+    assert report.status == "draft"
+    assert report.sections.count() >= 6

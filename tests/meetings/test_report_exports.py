@@ -93,7 +93,9 @@ def test_docx_has_the_headings_and_the_attendance_table(client, editor, report):
     document = docx.Document(io.BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == HEADINGS
-    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    tables = [
+        [[cell.text for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
     attendance = next(t for t in tables if t[0][:2] == ["Country", "Meetings attended"])
     assert ["Belgium", "1", "1", "1", "0"] in attendance
     actions = next(t for t in tables if t[0][0] == "Action")
@@ -119,6 +121,6 @@ def test_a_period_that_is_not_a_semester_names_its_dates(client, editor, db):
             period_end=datetime.date(2026, 9, 30),
         )
     response = download(client, editor, report, "docx")
-    assert 'filename="activity-report-2026-07-01_2026-09-30.docx"' in response[
-        "Content-Disposition"
-    ]
+    assert (
+        'filename="activity-report-2026-07-01_2026-09-30.docx"' in response["Content-Disposition"]
+    )
