@@ -14,6 +14,7 @@ number of queries does not grow with the number of meetings (pinned by a test).
 
 import dataclasses
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property
@@ -63,6 +64,16 @@ def sanitize_report_html(html):
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     ).strip()
+
+
+_BLOCK_BREAKS = re.compile(
+    r"(</(?:p|li|h3|tr|caption|thead|tbody|tfoot|table|ul|ol)>|<(?:ul|ol|table|thead|tbody|tfoot)>)(?!\n)"
+)
+
+
+def html_for_editing(html):
+    """The stored HTML with a line break after each block, easier to edit in a textarea."""
+    return _BLOCK_BREAKS.sub(lambda match: match.group(1) + "\n", html or "").strip()
 
 
 # --- Registry -------------------------------------------------------------------------------

@@ -209,6 +209,8 @@ def report_create(request):
 
 
 def _report_detail_page(request, report, *, section_forms=None, error=None, status=200):
+    from meetings.report import html_for_editing
+
     user = request.user
     sections = selectors.activity_report_sections(report)
     can_edit = permissions.can_edit_activity_reports(user) and not report.is_approved
@@ -218,7 +220,8 @@ def _report_detail_page(request, report, *, section_forms=None, error=None, stat
         form = section_forms.get(section.key)
         if can_edit and form is None:
             form = ActivityReportSectionForm(
-                prefix=section.key, initial={"body": section.body, "version": section.version}
+                prefix=section.key,
+                initial={"body": html_for_editing(section.body), "version": section.version},
             )
         rows.append({"section": section, "form": form if can_edit else None})
     context = {

@@ -124,3 +124,25 @@ def test_a_period_that_is_not_a_semester_names_its_dates(client, editor, db):
     assert (
         'filename="activity-report-2026-07-01_2026-09-30.docx"' in response["Content-Disposition"]
     )
+
+
+def test_a_section_edited_as_laid_out_in_the_textarea_exports_the_same_table(
+    client, editor, report
+):
+    from meetings.report import html_for_editing
+
+    section = report.sections.get(key="attendance")
+    edited = html_for_editing(section.body).replace("Belgium", "Belgium (Federal Police)")
+    assert "\n<tr>" in edited
+    activity_report_section_update(
+        actor=editor, report=report, key="attendance", body=edited, version=section.version
+    )
+    document = docx.Document(io.BytesIO(download(client, editor, report, "docx").content))
+    attendance = next(
+        [[cell.text for cell in row.cells] for row in table.rows]
+        for table in document.tables
+        if table.rows[0].cells[0].text == "Country"
+    )
+    assert attendance[0] == ["Country", "Meetings attended", "Delegates", "In person", "Remote"]
+    assert ["Belgium (Federal Police)", "1", "1", "1", "0"] in attendance
+    assert len(attendance) == 4  # header, Belgium, France, Germany
