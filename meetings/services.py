@@ -503,3 +503,11 @@ def activity_report_approve(*, actor, report, now=None):
     report.updated_at = now
     report.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return report
+
+
+@transaction.atomic
+def activity_report_delete(*, actor, report):
+    """Delete a draft report (e.g. built for the wrong period). Approved reports stay."""
+    _report_editor_or_deny(actor)
+    report = _report_locked(report)
+    report.delete()

@@ -34,6 +34,7 @@ urlpatterns = [
         name="report_section_regenerate",
     ),
     path("meetings/reports/<int:report_id>/approve/", views.report_approve, name="report_approve"),
+    path("meetings/reports/<int:report_id>/delete/", views.report_delete, name="report_delete"),
     path("meetings/reports/<int:report_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("meetings/reports/<int:report_id>/report.docx", views.report_docx, name="report_docx"),
 ]

@@ -318,3 +318,15 @@ def report_docx(request, report_id):
     return _export_response(
         body, report_exports.DOCX_CONTENT_TYPE, report_exports.export_filename(report, "docx")
     )
+
+
+@require_POST
+def report_delete(request, report_id):
+    report = _report_or_404(request, report_id)
+    _report_editor_or_403(request)
+    try:
+        services.activity_report_delete(actor=request.user, report=report)
+    except ValidationError as error:
+        return _report_detail_page(request, report, error=error, status=409)
+    messages.success(request, f"The draft “{report.title}” was deleted.")
+    return redirect("meetings:report_list")

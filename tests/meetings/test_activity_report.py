@@ -16,6 +16,7 @@ from meetings.report import activity_report_draft
 from meetings.services import (
     activity_report_approve,
     activity_report_create,
+    activity_report_delete,
     activity_report_regenerate_section,
     activity_report_section_update,
 )
@@ -460,3 +461,15 @@ def test_demo_seeder_builds_one_draft_for_the_current_semester(frozen):
     assert (report.period_start, report.period_end) == PERIOD
     assert report.status == "draft"
     assert report.sections.count() >= 6
+
+
+def test_drafts_can_be_deleted_approved_reports_cannot(client, reports, editor, head_be):
+    with pytest.raises(PermissionDenied):
+        activity_report_delete(actor=head_be, report=reports["draft"])
+    client.force_login(editor)
+    response = client.post(reverse("meetings:report_delete", args=[reports["approved"].pk]))
+    assert response.status_code == 409
+    response = client.post(reverse("meetings:report_delete", args=[reports["draft"].pk]))
+    assert response.status_code == 302
+    assert list(ActivityReport.objects.values_list("pk", flat=True)) == [reports["approved"].pk]
+    assert not ActivityReportSection.objects.filter(report_id=reports["draft"].pk).exists()
