@@ -261,3 +261,23 @@ def seed_meeting_polls_and_followup(report):
                         "suggestions": suggestions,
                     },
                 )
+
+
+# --- Activity report ------------------------------------------------------------------------
+
+
+@register_seeder
+def seed_activity_report(report):
+    """A draft activity report for the current semester, by the Presidency's demo editor."""
+    from meetings.models import ActivityReport
+    from meetings.report import default_period
+    from meetings.services import activity_report_create
+    from portal.models import User
+
+    start, end, _ = default_period()
+    if ActivityReport.objects.filter(period_start=start, period_end=end).exists():
+        return
+    editor = User.objects.filter(email="presidency.ie@example.eu").first()
+    if editor is None:
+        return
+    activity_report_create(actor=editor, period_start=start, period_end=end)

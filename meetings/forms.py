@@ -134,3 +134,34 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Activity report ------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ActivityReportCreateForm(forms.Form):
+    period_start = forms.DateField(label="First day of the period", widget=DateInput)
+    period_end = forms.DateField(label="Last day of the period", widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period must end on or after its first day.")
+        return cleaned
+
+
+class ActivityReportSectionForm(forms.Form):
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text="HTML with paragraphs, lists, tables, links, bold and italic; plain text "
+        "becomes paragraphs (separate them with a blank line).",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -52,3 +52,37 @@ class SemesterCheckPanel(DashboardPanel):
             "missing": self.missing,
             "admin_url": reverse("wagtailadmin_explore", args=[index.pk]) if index else None,
         }
+
+
+@register_panel
+class ActivityReportPanel(DashboardPanel):
+    """The Presidency's activity report to DAPIX for the current semester: not started, in
+    draft or approved."""
+
+    name = "activity-report"
+    title = "Activity report to DAPIX"
+    template_name = "meetings/panels/activity_report.html"
+    order = 6
+
+    def is_visible(self, request):
+        # is_presidency asks the cached admin permission first: no roles query for others.
+        return permissions.is_presidency(request.user)
+
+    def get_context(self, request):
+        from meetings.models import ActivityReport
+        from meetings.report import day, default_period
+
+        start, end, term = default_period()
+        report = ActivityReport.objects.filter(period_start=start, period_end=end).first()
+        return {
+            "report": report,
+            "semester": (
+                f"the Presidency of {term.country.name} ({day(start)} – {day(end)})"
+                if term
+                else f"{day(start)} – {day(end)}"
+            ),
+            "list_url": reverse("meetings:report_list"),
+            "report_url": (
+                reverse("meetings:report_detail", args=[report.pk]) if report else None
+            ),
+        }

@@ -121,3 +121,27 @@ def can_give_feedback(user, meeting):
     return can_see_meetings(user) and (
         head_country(user) is not None or is_participant(user, meeting)
     )
+
+
+# --- Activity report to DAPIX ---------------------------------------------------------------
+# The Presidency (editors, approvers) and administrators write the report and see drafts; an
+# approver (or an administrator) approves it; Heads of SPOC read approved reports, which
+# concern the whole network. Other members do not see reports.
+
+REPORT_EDITOR_ROLES = PRESIDENCY_ROLES
+REPORT_APPROVER_ROLES = frozenset({Role.PRESIDENCY_APPROVER, Role.ADMIN})
+
+
+def can_edit_activity_reports(user):
+    return can_see_meetings(user) and user.has_role(*REPORT_EDITOR_ROLES)
+
+
+def can_approve_activity_reports(user):
+    return can_see_meetings(user) and user.has_role(*REPORT_APPROVER_ROLES)
+
+
+def can_see_activity_reports(user):
+    """Anyone who may see some report: its writers (drafts too) and the heads (approved)."""
+    return can_edit_activity_reports(user) or (
+        can_see_meetings(user) and user.has_role(Role.HEAD)
+    )

@@ -635,3 +635,29 @@ def poll_context(*, user, meeting, forms=None, now=None):
             else None
         )
     return context
+
+
+# --- Activity report ------------------------------------------------------------------------
+
+
+def activity_reports_visible_to(user):
+    """Reports the user may read: every report for the Presidency and administrators,
+    approved ones for Heads of SPOC, none for anyone else. Newest period first."""
+    from meetings.models import ActivityReport
+
+    qs = ActivityReport.objects.select_related(
+        "presidency__country", "created_by", "approved_by"
+    ).order_by("-period_start", "-pk")
+    if permissions.can_edit_activity_reports(user):
+        return qs
+    if permissions.can_see_activity_reports(user):
+        return qs.filter(status=ActivityReport.Status.APPROVED)
+    return qs.none()
+
+
+def activity_report_visible_to(user, report_id):
+    return activity_reports_visible_to(user).filter(pk=report_id).first()
+
+
+def activity_report_sections(report):
+    return list(report.sections.select_related("updated_by").order_by("position", "pk"))

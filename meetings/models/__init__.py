@@ -24,10 +24,13 @@ from meetings.models.pages import (
     validate_time_zone,
 )
 from meetings.models.polls import DatePoll, DatePollAnswer, DatePollOption
+from meetings.models.report import ActivityReport, ActivityReportSection
 
 __all__ = [
     "ICAL_UID_DOMAIN",
     "ActionItem",
+    "ActivityReport",
+    "ActivityReportSection",
     "AgencyInvitation",
     "AgendaItem",
     "AgendaProposal",
