@@ -93,7 +93,9 @@ def fact_sheet_mark_reviewed(*, user, sheet, reviewed_on=None):
         raise ValidationError("The review date cannot be in the future.")
     sheet.last_reviewed = reviewed_on
     revision = sheet.save_revision(user=user, log_action=True)
-    revision.publish(user=user)
+    # Only the review date changes, so it goes live without the workflow (the editor has no
+    # publish permission of their own; the edit permission was checked above).
+    revision.publish(user=user, skip_permission_checks=True)
     sheet.refresh_from_db()
     return sheet
 

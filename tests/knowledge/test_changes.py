@@ -80,7 +80,8 @@ def test_drafts_are_not_listed(reader):
 
 
 @pytest.mark.parametrize(
-    "query", ["?from=999999", "?to=abc", "?from=1&to=2"],
+    "query",
+    ["?from=999999", "?to=abc", "?from=1&to=2"],
 )
 def test_unknown_revisions_are_404(reader, query):
     sheet = make_sheet("BE", "arms")

@@ -134,7 +134,14 @@ def test_fact_sheet_index_queries_are_bounded(reader, django_assert_max_num_quer
 
 @pytest.mark.parametrize("count", [2, 6])
 def test_country_page_queries_are_bounded(reader, django_assert_max_num_queries, count):
-    codes = ["hot-pursuit", "arms", "languages", "definitions", "controlled-deliveries", "other-national-requirements"]
+    codes = [
+        "hot-pursuit",
+        "arms",
+        "languages",
+        "definitions",
+        "controlled-deliveries",
+        "other-national-requirements",
+    ]
     for topic in codes[:count]:
         make_sheet("DE", topic)
     with django_assert_max_num_queries(27):
@@ -148,12 +155,16 @@ def test_country_page_queries_are_bounded(reader, django_assert_max_num_queries,
 
 
 @pytest.mark.parametrize("count", [1, 4])
-def test_fact_sheet_page_queries_do_not_grow_with_rows(reader, django_assert_max_num_queries, count):
+def test_fact_sheet_page_queries_do_not_grow_with_rows(
+    reader, django_assert_max_num_queries, count
+):
     rules = [
         {"action": "hot_pursuit", "neighbour": code, "apprehension": "a"}
         for code in ["DE", "FR", "NL", "LU"][:count]
     ]
-    sheet = make_sheet("BE", "hot-pursuit", rules=rules, contacts=[CONTACT] * count, bases=[BASIS] * count)
+    sheet = make_sheet(
+        "BE", "hot-pursuit", rules=rules, contacts=[CONTACT] * count, bases=[BASIS] * count
+    )
     with django_assert_max_num_queries(35):
         response = reader.get(sheet.url)
     assert len(soup_of(response).select("#rules-hot-pursuit tbody tr")) == count
@@ -161,7 +172,9 @@ def test_fact_sheet_page_queries_do_not_grow_with_rows(reader, django_assert_max
 
 def test_best_practices_filter_by_category_country_and_tag(reader):
     make_practice("Shift checklist", countries=("DE",), category="workflow", tags=["24/7"])
-    make_practice("One case number", countries=("BE", "NL"), category="it_case_management", tags=["SIENA"])
+    make_practice(
+        "One case number", countries=("BE", "NL"), category="it_case_management", tags=["SIENA"]
+    )
     make_practice("Exchange week", countries=("AT",), category="training", tags=["CEPOL", "24/7"])
 
     def titles(query):

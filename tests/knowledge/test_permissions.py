@@ -28,7 +28,9 @@ def reviewer():
     return user
 
 
-def sheet_form_data(title="Hot pursuit into Belgium", slug="hot-pursuit", topic="hot-pursuit", rules=(), **extra):
+def sheet_form_data(
+    title="Hot pursuit into Belgium", slug="hot-pursuit", topic="hot-pursuit", rules=(), **extra
+):
     data = nested_form_data(
         {
             "title": title,
@@ -56,7 +58,9 @@ def add_url(code):
 def test_editor_is_in_their_countrys_group_only(editor_be, admin):
     names = set(editor_be.groups.values_list("name", flat=True))
     assert "Fact sheet editors BE" in names
-    assert not any(name.startswith("Fact sheet editors") and name != "Fact sheet editors BE" for name in names)
+    assert not any(
+        name.startswith("Fact sheet editors") and name != "Fact sheet editors BE" for name in names
+    )
     # Losing the editor role takes them out of it.
     user_set_roles(actor=admin, user=editor_be, roles=["officer"])
     assert not editor_be.groups.filter(name__startswith="Fact sheet editors").exists()
@@ -95,7 +99,9 @@ def test_editor_edits_own_country_sheet_but_not_another(client, editor_be):
 def test_editor_cannot_post_changes_to_another_countrys_sheet(client, editor_be):
     de = make_sheet("DE", "hot-pursuit", title="Original")
     client.force_login(editor_be)
-    client.post(f"/admin/pages/{de.pk}/edit/", sheet_form_data(title="Hijacked", **{"action-submit": "1"}))
+    client.post(
+        f"/admin/pages/{de.pk}/edit/", sheet_form_data(title="Hijacked", **{"action-submit": "1"})
+    )
     de.refresh_from_db()
     assert de.title == "Original"
     assert de.get_latest_revision().as_object().title == "Original"
@@ -126,7 +132,9 @@ def test_editor_submits_a_new_sheet_and_a_reviewer_publishes_it(client, editor_b
 
     task_state = TaskState.objects.get(workflow_state=state, status=TaskState.STATUS_IN_PROGRESS)
     # The editor cannot approve their own change.
-    client.post(f"/admin/pages/workflow/action/{sheet.pk}/approve/{task_state.pk}/", {"comment": ""})
+    client.post(
+        f"/admin/pages/workflow/action/{sheet.pk}/approve/{task_state.pk}/", {"comment": ""}
+    )
     sheet.refresh_from_db()
     assert not sheet.live
 
