@@ -34,7 +34,12 @@ def test_seeder_is_idempotent_and_realistic(client):
     assert counts() == first
 
     assert set(FactSheetPage.objects.values_list("country__code", flat=True).distinct()) >= {
-        "BE", "DE", "FR", "NL", "LU", "AT"
+        "BE",
+        "DE",
+        "FR",
+        "NL",
+        "LU",
+        "AT",
     }
     assert first["practices"] >= 5 and first["obstacles"] >= 4
     today = timezone.localdate()
@@ -46,9 +51,9 @@ def test_seeder_is_idempotent_and_realistic(client):
     assert FactSheetPage.objects.filter(contact_points__available_24_7=True).exists()
     solved = ObstaclePage.objects.get(slug="siena-capacity-small-units")
     assert solved.status == "solved"
-    assert list(solved.status_changes.order_by("changed_at").values_list("to_status", flat=True)) == [
-        "open", "under_discussion", "solved"
-    ]
+    assert list(
+        solved.status_changes.order_by("changed_at").values_list("to_status", flat=True)
+    ) == ["open", "under_discussion", "solved"]
 
     # The demo editor of Belgium may edit Belgium's sheets only.
     from portal.models import User
