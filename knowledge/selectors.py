@@ -33,6 +33,9 @@ fact_sheet_matrix(*, user=None, today=None) -> dict
 overdue_fact_sheets(*, today=None, countries=None) -> list[FactSheetPage]
 sheets_to_review(*, user, today=None, within_days=30) -> list[FactSheetPage]
     Overdue or due within `within_days`: an editor's own country; reviewers/admins all.
+fact_sheet_context(sheet, *, request=None) -> dict
+    What the fact-sheet page shows: sheet_structured_rows(...) plus "topic", "overdue",
+    "country_page", "can_edit" (rows from memory in previews).
 fact_sheet_revisions(sheet) -> list[dict]
     The sheet's published revisions, newest first: {"revision", "published_at", "author",
     "approved_by"}.
@@ -42,6 +45,9 @@ Best practices, obstacles, documents
 best_practices_for(user), obstacles_for(user), knowledge_documents_for(user) -> QuerySet
 best_practice_list_context(params, user=None), obstacle_list_context(params, user=None)
     The filtered list (category/country/tag; status/kind/country) and the filter choices.
+knowledge_documents(user=None) -> list[KnowledgeDocumentPage]
+knowledge_sections(user=None) -> list[dict]  (the Knowledge page's sections with counts)
+any_view_restriction() -> bool  (cached; see signal_handlers)
 """
 
 import datetime

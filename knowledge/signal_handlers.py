@@ -42,9 +42,11 @@ def record_obstacle_status(sender, instance, revision=None, **kwargs):
 
 
 @receiver(post_save, sender=get_document_model(), dispatch_uid="knowledge-document-saved")
-def document_saved(sender, instance, created=False, raw=False, **kwargs):
+def document_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     if raw or created:
         return  # a new document is extracted when a knowledge page using it is published
+    if update_fields is not None and "file" not in update_fields:
+        return  # e.g. Wagtail filling in file_hash: the file itself did not change
     from knowledge.services import pages_with_document
     from knowledge.tasks import extract_document_text
 
