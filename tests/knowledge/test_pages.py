@@ -222,3 +222,52 @@ def test_obstacles_register_filters_and_history(reader, admin):
 def test_country_pages_exist_for_every_country(reader):
     assert CountryFactSheetsPage.objects.live().count() == 31
     assert reader.get("/knowledge/factsheets/is/").status_code == 200
+
+
+def test_best_practice_and_obstacle_lists_queries_do_not_grow(reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure(path, selector):
+        reader.get(path)  # warm caches (site root paths, content types)
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(path)
+        return len(queries), len(soup_of(response).select(selector))
+
+    def add(index):
+        make_practice(f"Practice {index}", countries=("BE", "NL"), tags=[f"tag{index}", "common"])
+        make_obstacle(f"Obstacle {index}", countries=("DE", "FR"))
+
+    add(0)
+    practices_one = measure("/knowledge/best-practices/", "#practices li")
+    obstacles_one = measure("/knowledge/obstacles/", "#obstacles tbody tr")
+    for index in range(1, 6):
+        add(index)
+    practices_six = measure("/knowledge/best-practices/", "#practices li")
+    obstacles_six = measure("/knowledge/obstacles/", "#obstacles tbody tr")
+    assert practices_one[1] == 1 and practices_six[1] == 6
+    assert obstacles_one[1] == 1 and obstacles_six[1] == 6
+    assert practices_six[0] == practices_one[0] <= 30
+    assert obstacles_six[0] == obstacles_one[0] <= 30
+
+
+def test_reference_documents(reader):
+    from knowledge.models import DocumentIndexPage, KnowledgeDocumentPage
+    from tests.knowledge.factories import country
+
+    page = KnowledgeDocumentPage(
+        title="Manual on cross-border operations",
+        summary="The Council's manual, national chapters.",
+        topic="hot-pursuit",
+        body="<p>See the national chapters.</p>",
+    )
+    page.countries = [country("BE"), country("AT")]
+    DocumentIndexPage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.search_country == "AT" and page.search_topic == "hot-pursuit"
+    listing = soup_of(reader.get("/knowledge/documents/"))
+    item = listing.select_one("#knowledge-documents li")
+    assert item.h2.get_text() == "Manual on cross-border operations"
+    assert "Hot pursuit" in item.get_text() and "Austria, Belgium" in item.get_text()
+    assert reader.get(page.url).status_code == 200

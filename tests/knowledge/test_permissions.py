@@ -174,3 +174,30 @@ def test_moving_a_sheet_to_another_country_is_refused(client, admin):
     assert response.status_code == 302
     sheet.refresh_from_db()
     assert sheet.get_parent().pk == country_page("BE").pk
+
+
+def test_editor_previews_a_change_with_its_rules(client, editor_be):
+    sheet = make_sheet("BE", "hot-pursuit", title="Hot pursuit into Belgium")
+    client.force_login(editor_be)
+    rule = {
+        "action": "hot_pursuit",
+        "neighbour": str(country_page("LU").country.pk),
+        "apprehension": "a",
+        "limit_km": "25",
+        "limit_hours": "",
+        "offences": "",
+        "notify": "",
+        "conditions": "",
+    }
+    data = sheet_form_data(title="Previewed title", slug=sheet.slug, rules=[rule])
+    preview_url = f"/admin/pages/{sheet.pk}/edit/preview/"
+    response = client.post(preview_url, data)
+    assert response.json()["is_valid"] is True
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert soup.h1.get_text() == "Previewed title"
+    row = soup.select_one("#rules-hot-pursuit tbody tr")
+    assert row.th.get_text() == "Luxembourg" and "25 km" in row.get_text()
+    sheet.refresh_from_db()
+    assert sheet.title == "Hot pursuit into Belgium"
