@@ -366,8 +366,7 @@ class FactSheetPage(AttachmentsTextMixin, Page):
             ),
         ]
 
-    def clean(self):
-        super().clean()
+    def _set_denormalised(self):
         parent = self.get_parent() if self.path and self.depth else None
         if parent is not None:
             parent = parent.specific
@@ -381,6 +380,15 @@ class FactSheetPage(AttachmentsTextMixin, Page):
                 or ""
             )
         self.search_topic = self.topic
+
+    def minimal_clean(self):
+        # Wagtail validates drafts (live=False) with this instead of full_clean().
+        super().minimal_clean()
+        self._set_denormalised()
+
+    def clean(self):
+        super().clean()
+        self._set_denormalised()
         if not 1 <= (self.review_interval_months or 0) <= 60:
             raise ValidationError({"review_interval_months": "Between 1 and 60 months."})
         if self.country_id and self.topic:
@@ -736,6 +744,13 @@ class CountriesMixin:
     def _set_search_country(self):
         codes = sorted(country.code for country in self.countries.all())
         self.search_country = codes[0] if codes else ""
+
+    def minimal_clean(self):
+        # Wagtail validates drafts (live=False) with this instead of full_clean().
+        super().minimal_clean()
+        self._set_search_country()
+        if hasattr(self, "search_topic"):
+            self.search_topic = self.topic
 
     @property
     def country_list(self):

@@ -28,8 +28,9 @@ def country_page(code):
 def make_sheet(
     code, topic="hot-pursuit", *, rules=(), contacts=(), bases=(), publish=True, **fields
 ):
-    """A fact sheet of country `code`. `rules` are dicts for CrossBorderRule (neighbour as an
-    ISO code), `contacts` for ContactPoint, `bases` for LegalBasis."""
+    """A fact sheet of country `code` (published unless publish=False). `rules` are dicts for
+    CrossBorderRule (neighbour as an ISO code), `contacts` for ContactPoint, `bases` for
+    LegalBasis; other keyword arguments are FactSheetPage fields."""
     from knowledge.models import FactSheetPage
 
     parent = country_page(code)
@@ -45,11 +46,12 @@ def make_sheet(
         sheet.contact_points.add(ContactPoint(**contact))
     for basis in bases:
         sheet.legal_bases.add(LegalBasis(**basis))
+    if not publish:
+        sheet.live = False  # a draft: saved with a revision, never published
     parent.add_child(instance=sheet)
+    revision = sheet.save_revision()
     if publish:
-        sheet.save_revision().publish()
-    else:
-        sheet.unpublish() if sheet.live else None
+        revision.publish()
     sheet.refresh_from_db()
     return sheet
 

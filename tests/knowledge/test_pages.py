@@ -271,3 +271,11 @@ def test_reference_documents(reader):
     assert item.h2.get_text() == "Manual on cross-border operations"
     assert "Hot pursuit" in item.get_text() and "Austria, Belgium" in item.get_text()
     assert reader.get(page.url).status_code == 200
+
+
+def test_draft_sheets_are_not_in_the_matrix_or_country_page(reader):
+    make_sheet("BE", "arms", publish=False)
+    make_sheet("BE", "languages")
+    matrix = soup_of(reader.get("/knowledge/factsheets/")).find(id="fact-sheet-matrix")
+    assert len(matrix.select("td.matrix__cell a")) == 1
+    assert len(soup_of(reader.get("/knowledge/factsheets/be/")).select("#country-sheets li")) == 1
