@@ -15,6 +15,7 @@ from weasyprint import HTML
 from knowledge.extraction import ExtractionError, check_content, extract_text
 from knowledge.models import DocumentText, FactSheetDocument
 from portal.site_search import site_search
+from tests.helpers import soup_of
 from tests.knowledge.factories import make_sheet
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,25 @@ def test_search_finds_sheet_by_structured_values_and_facets(officer_be):
     assert {r.topic for r in found.results} == {"hot-pursuit"} and found.total == 2
     countries = {facet.value: facet.count for facet in found.facets["country"]}
     assert countries["BE"] == 1 and countries["FR"] == 1
+
+
+def test_view_restricted_subtree_is_left_out_of_search_and_matrix(client, officer_be, admin):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from tests.knowledge.factories import country_page
+
+    sheet = make_sheet("AT", "hot-pursuit", rules=[HOT_PURSUIT_RULE], summary="Austrian rules.")
+    assert [r.url for r in site_search(officer_be, "Austrian rules").results] == [sheet.url]
+    restriction = PageViewRestriction.objects.create(
+        page=country_page("AT"), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name="Knowledge reviewers")])
+    officer_be.__dict__.pop("_knowledge_hidden_paths", None)  # a new request
+    assert site_search(officer_be, "Austrian rules").results == []
+    client.force_login(officer_be)
+    matrix = soup_of(client.get("/knowledge/factsheets/")).find(id="fact-sheet-matrix")
+    assert "Austria" not in matrix.get_text()
+    assert client.get(f"/knowledge/factsheets/{sheet.pk}/changes/").status_code == 404
+    # Administrators pass group restrictions.
+    assert [r.url for r in site_search(admin, "Austrian rules").results] == [sheet.url]
