@@ -178,7 +178,8 @@ VOID_TAGS = {"br", "hr", "img", "wbr", "input", "meta", "link", "col", "area", "
 HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 INTERNAL_LINK_RE = re.compile(r"^(page|document):([1-9][0-9]*)$")
-_SPACES = re.compile(r"[ \t\n\r\f]+")
+# No-break spaces count as spaces: Markdown does not keep them apart at the ends of lines.
+_SPACES = re.compile(r"[ \t\n\r\f\xa0]+")
 
 
 class _Element:
@@ -236,7 +237,7 @@ def _href(attrs):
     return (attrs.get("href") or "").strip()
 
 
-def _raw_inlines(nodes):
+def _raw_inlines(nodes, in_link=False):
     out = []
     for node in nodes:
         if isinstance(node, str):
@@ -244,19 +245,19 @@ def _raw_inlines(nodes):
         elif node.tag == "br":
             out.append(BR)
         elif node.tag in ("strong", "b"):
-            out.append(("b", tuple(_raw_inlines(node.children))))
+            out.append(("b", tuple(_raw_inlines(node.children, in_link))))
         elif node.tag in ("em", "i"):
-            out.append(("i", tuple(_raw_inlines(node.children))))
+            out.append(("i", tuple(_raw_inlines(node.children, in_link))))
         elif node.tag == "a":
             href = _href(node.attrs)
-            if href:
-                out.append(("a", href, tuple(_raw_inlines(node.children))))
+            if href and not in_link:  # a link inside a link keeps only its text
+                out.append(("a", href, tuple(_raw_inlines(node.children, True))))
             else:
-                out.extend(_raw_inlines(node.children))
+                out.extend(_raw_inlines(node.children, in_link))
         elif node.tag in ("img", "hr"):
             continue
         else:
-            out.extend(_raw_inlines(node.children))
+            out.extend(_raw_inlines(node.children, in_link))
     return out
 
 
@@ -267,11 +268,25 @@ def _is_formatting(item):
 def _has_content(items):
     for item in items:
         if isinstance(item, str):
-            if item.strip(" "):
+            if item.strip():
                 return True
         elif item == BR or _has_content(item[-1]):
             return True
     return False
+
+
+def _unwrap(items, kind):
+    out = []
+    for item in items:
+        if _is_formatting(item):
+            children = _unwrap(item[-1], kind)
+            if item[0] == kind:
+                out.extend(children)
+            else:
+                out.append((*item[:-1], tuple(children)))
+        else:
+            out.append(item)
+    return out
 
 
 def _normalise_inlines(items):
@@ -286,15 +301,8 @@ def _normalise_inlines(items):
             out.append(BR)
             continue
         kind = item[0]
-        flat = []
-        for child in _normalise_inlines(item[-1]):
-            if _is_formatting(child) and child[0] == kind and kind != "a":
-                flat.extend(child[-1])
-            elif kind == "a" and _is_formatting(child) and child[0] == "a":
-                flat.extend(child[-1])
-            else:
-                flat.append(child)
-        children = list(_normalise_inlines(flat))
+        # bold inside bold is bold (and so on): unwrap the inner one at any depth
+        children = list(_normalise_inlines(_unwrap(item[-1], kind)))
         lead = trail = ""
         if children and isinstance(children[0], str) and children[0].startswith(" "):
             lead = " "
@@ -311,7 +319,7 @@ def _normalise_inlines(items):
                 and _is_formatting(children[0])
                 and children[0][0] == "b"
             ):
-                out.append(("b", (("i", children[0][1]),)))
+                out.extend(_normalise_inlines((("b", (("i", children[0][1]),)),)))
             elif kind == "a":
                 out.append(("a", item[1], tuple(children)))
             else:
@@ -506,7 +514,8 @@ def _escape_text(text):
     text = text.replace("\\", "\\\\")
     for char in "*_`[]":
         text = text.replace(char, "\\" + char)
-    text = re.sub(r"&(?=#?[A-Za-z0-9]+;)", "&amp;", text)
+    # "&" before what could read as a character reference ("&amp", "&#38;", "&copy")
+    text = re.sub(r"&(?=#|[A-Za-z])", "&amp;", text)
     return text.replace("<", "&lt;")
 
 
@@ -515,8 +524,10 @@ def _escape_start(text, heading=False):
         text = "\\" + text
     else:
         text = re.sub(r"^(\d+)\.", r"\1\\.", text)
-    if heading and text.endswith("#") and not text.endswith("\\#"):
-        text = text[:-1] + "\\#"
+    if heading and text.endswith("#"):
+        backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+        if backslashes % 2 == 0:  # an unescaped closing "#" would be dropped
+            text = text[:-1] + "\\#"
     return text
 
 
@@ -529,9 +540,13 @@ def _markdown_href(href):
 
 def _inline_markdown(items, raw_html):
     out = []
-    for item in items:
+    for position, item in enumerate(items):
         if isinstance(item, str):
-            out.append(_escape_text(item))
+            text = _escape_text(item)
+            following = items[position + 1] if position + 1 < len(items) else None
+            if text.endswith("!") and _is_formatting(following) and following[0] == "a":
+                text = text[:-1] + "\\!"  # not an image: ![text](url)
+            out.append(text)
         elif item == BR:
             out.append("<br>")
         elif item[0] == "b":
@@ -553,7 +568,8 @@ def _list_markdown(block, depth, raw_html, lines):
     tag, items = block
     for number, (inlines, sublists) in enumerate(items, 1):
         marker = "-" if tag == "ul" else f"{number}."
-        text = _escape_start(_inline_markdown(inlines, raw_html))
+        # an item holding only a nested list still needs some text on its line
+        text = _escape_start(_inline_markdown(inlines, raw_html)) or "<br>"
         lines.append("    " * depth + marker + " " + text)
         for sub in sublists:
             _list_markdown(sub, depth + 1, raw_html, lines)

@@ -111,6 +111,98 @@ def test_markdown_round_trip_is_stable(source):
     assert again == html
 
 
+FUZZ_TEXT = [
+    "word",
+    " ",
+    "*",
+    "_",
+    "**",
+    "#",
+    "1.",
+    "- ",
+    "+",
+    ">",
+    "<x>",
+    "&",
+    "&amp;",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\\",
+    "`",
+    "!",
+    "é",
+    "\xa0",
+    "x_y",
+    "R&D",
+    "&#38",
+    "page:1",
+    "|",
+]
+FUZZ_HREFS = [
+    "https://eur-lex.europa.eu/",
+    "https://x.eu/a_(b)",
+    "mailto:a@b.eu",
+    "page:3",
+    "document:9",
+    "/knowledge/",
+    "https://x.eu/a b",
+    "https://x.eu/?q=1&r=2",
+]
+
+
+def _fuzz_inlines(rng, depth=0):
+    out = []
+    for _ in range(rng.randint(1, 5)):
+        pick = rng.random()
+        if pick < 0.55 or depth > 2:
+            out.append(rng.choice(FUZZ_TEXT))
+        elif pick < 0.65:
+            out.append("<br/>")
+        else:
+            tag = rng.choice(["b", "i", "strong", "em", "a"])
+            inner = _fuzz_inlines(rng, depth + 1)
+            if tag == "a":
+                out.append(f'<a href="{rng.choice(FUZZ_HREFS)}">{inner}</a>')
+            else:
+                out.append(f"<{tag}>{inner}</{tag}>")
+    return "".join(out)
+
+
+def _fuzz_list(rng, depth=0):
+    tag = rng.choice(["ul", "ol"])
+    items = ""
+    for _ in range(rng.randint(1, 3)):
+        sub = _fuzz_list(rng, depth + 1) if depth < 2 and rng.random() < 0.3 else ""
+        items += f"<li>{_fuzz_inlines(rng)}{sub}</li>"
+    return f"<{tag}>{items}</{tag}>"
+
+
+def test_any_rich_text_survives_export_and_import():
+    # Random rich text with every character Markdown treats specially: exporting it and
+    # importing the Markdown gives the same rich text (in its canonical form).
+    import random
+
+    rng = random.Random(20261123)  # noqa: S311 - a fixed, reproducible sample
+    for _ in range(400):
+        blocks = []
+        for _ in range(rng.randint(1, 4)):
+            pick = rng.random()
+            if pick < 0.5:
+                blocks.append(f"<p>{_fuzz_inlines(rng)}</p>")
+            elif pick < 0.7:
+                tag = rng.choice(["h2", "h3"])
+                blocks.append(f"<{tag}>{_fuzz_inlines(rng)}</{tag}>")
+            else:
+                blocks.append(_fuzz_list(rng))
+        stored = "".join(blocks)
+        exported = html_to_markdown(stored)
+        imported, problems = markdown_to_html(exported)
+        assert problems == [], (stored, exported)
+        assert imported == canonical_html(stored), (stored, exported)
+
+
 def test_editor_markup_exports_and_compares_equal():
     # Draftail's markup: block keys, <b>/<i>, linktype links, empty paragraphs.
     admin_html = (
