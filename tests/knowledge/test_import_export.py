@@ -787,6 +787,30 @@ def test_export_then_import_changes_nothing_and_export_again_is_identical(tmp_pa
 
 
 @pytest.mark.django_db
+def test_demo_content_round_trips(tmp_path):
+    from knowledge.demo import seed_fact_sheets, seed_practices_and_obstacles
+
+    seed_fact_sheets({})
+    seed_practices_and_obstacles({})
+    count = (
+        FactSheetPage.objects.live().count()
+        + BestPracticePage.objects.live().count()
+        + ObstaclePage.objects.live().count()
+        + KnowledgeDocumentPage.objects.live().count()
+    )
+    assert count > 10
+    revisions = all_revisions()
+    call_command("export_knowledge", str(tmp_path / "a"), stdout=io.StringIO())
+    out, _err = run_import(tmp_path / "a")
+    assert f"0 created, 0 updated, {count} unchanged" in out
+    assert all_revisions() == revisions
+    call_command("export_knowledge", str(tmp_path / "b"), stdout=io.StringIO())
+    assert {
+        p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.md")
+    } == {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.md")}
+
+
+@pytest.mark.django_db
 def test_export_into_a_folder_with_files_needs_overwrite(tmp_path):
     make_practice("Night desk", countries=("BE",))
     write(tmp_path, "practices/old.md", "stale")
