@@ -42,6 +42,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_unicode_slug
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 MAX_FILE_BYTES = 1_000_000
@@ -1097,6 +1098,8 @@ def validate_source(source, countries_by_code):
 
     if kind == "factsheet":
         record["reviewed"] = checker.date(data, "reviewed", ("reviewed",))
+        if record["reviewed"] is not None and record["reviewed"] > timezone.localdate():
+            checker.error(("reviewed",), "'reviewed' is in the future")
         item.reviewed_given = record["reviewed"] is not None
         record["review_interval_months"] = checker.integer(
             data,
@@ -1646,8 +1649,6 @@ def plan_import(paths, *, replace_drafts=False):
         if page is not None and not item.reviewed_given:
             item.record["reviewed"] = page.last_reviewed
         elif page is None and item.kind == "factsheet" and not item.reviewed_given:
-            from django.utils import timezone
-
             item.record["reviewed"] = timezone.localdate()
         if (
             page is not None

@@ -515,6 +515,11 @@ ERROR_CASES = {
         "missing 'country'",
     ),
     "bad_date": (FACTSHEET.replace("2026-01-15", "2026-13-01"), 6, "'reviewed' is not a date"),
+    "reviewed_in_the_future": (
+        FACTSHEET.replace("2026-01-15", "2999-01-01"),
+        6,
+        "'reviewed' is in the future",
+    ),
     "not_a_date": (FACTSHEET.replace("2026-01-15", "last spring"), 6, "write YYYY-MM-DD"),
     "bad_rule_key": (
         FACTSHEET.replace(
