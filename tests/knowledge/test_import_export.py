@@ -792,6 +792,39 @@ def test_export_then_import_changes_nothing_and_export_again_is_identical(tmp_pa
 
 
 @pytest.mark.django_db
+def test_export_writes_the_published_content_not_a_draft(tmp_path):
+    sheet = make_sheet("BE", "languages", summary="Published summary.")
+    sheet.summary = "Draft summary."
+    sheet.save_revision()
+    call_command("export_knowledge", str(tmp_path), stdout=io.StringIO())
+    text = (tmp_path / "factsheets" / "BE" / "languages.md").read_text()
+    assert "summary: Published summary.\n" in text
+    assert "Draft" not in text
+
+
+@pytest.mark.django_db
+def test_links_to_portal_pages_and_documents_are_stored_as_internal_links(tmp_path):
+    from wagtail.documents import get_document_model
+
+    from knowledge.models import KnowledgeIndexPage
+
+    index = KnowledgeIndexPage.objects.get()
+    document = get_document_model().objects.create(title="Act", file="documents/act.pdf")
+    write(
+        tmp_path,
+        "l.md",
+        FACTSHEET.replace(
+            "Dutch, French and German.",
+            f"See [the knowledge base](page:{index.pk}) and [the act](document:{document.pk}).",
+        ),
+    )
+    run_import(tmp_path)
+    body = FactSheetPage.objects.get(topic="languages").body
+    assert f'<a linktype="page" id="{index.pk}">the knowledge base</a>' in body
+    assert f'<a linktype="document" id="{document.pk}">the act</a>' in body
+
+
+@pytest.mark.django_db
 def test_demo_content_round_trips(tmp_path):
     from knowledge.demo import seed_fact_sheets, seed_practices_and_obstacles
 
