@@ -1,0 +1,88 @@
+"""Helpers to build knowledge content in tests (pages are made through the page tree, as
+Wagtail does, and published with a revision)."""
+
+import datetime
+
+from knowledge.models import (
+    BestPracticeIndexPage,
+    BestPracticePage,
+    ContactPoint,
+    CountryFactSheetsPage,
+    CrossBorderRule,
+    LegalBasis,
+    ObstacleIndexPage,
+    ObstaclePage,
+)
+from knowledge.topics import topic_by_slug
+from portal.models import Country
+
+
+def country(code):
+    return Country.objects.get(code=code)
+
+
+def country_page(code):
+    return CountryFactSheetsPage.objects.get(country__code=code)
+
+
+def make_sheet(
+    code, topic="hot-pursuit", *, rules=(), contacts=(), bases=(), publish=True, **fields
+):
+    """A fact sheet of country `code`. `rules` are dicts for CrossBorderRule (neighbour as an
+    ISO code), `contacts` for ContactPoint, `bases` for LegalBasis."""
+    from knowledge.models import FactSheetPage
+
+    parent = country_page(code)
+    fields.setdefault("title", f"{topic_by_slug(topic).title} — {parent.country.name}")
+    fields.setdefault("summary", f"What {parent.country.name} allows.")
+    fields.setdefault("last_reviewed", datetime.date(2026, 6, 1))
+    sheet = FactSheetPage(topic=topic, **fields)
+    for rule in rules:
+        rule = dict(rule)
+        rule["neighbour"] = country(rule["neighbour"])
+        sheet.cross_border_rules.add(CrossBorderRule(**rule))
+    for contact in contacts:
+        sheet.contact_points.add(ContactPoint(**contact))
+    for basis in bases:
+        sheet.legal_bases.add(LegalBasis(**basis))
+    parent.add_child(instance=sheet)
+    if publish:
+        sheet.save_revision().publish()
+    else:
+        sheet.unpublish() if sheet.live else None
+    sheet.refresh_from_db()
+    return sheet
+
+
+def make_practice(
+    title="Shared inbox triage", *, countries=("BE",), category="workflow", tags=(), **fields
+):
+    index = BestPracticeIndexPage.objects.get()
+    page = BestPracticePage(
+        title=title, category=category, summary=fields.pop("summary", title), **fields
+    )
+    page.countries = [country(code) for code in countries]
+    if tags:
+        page.tags.add(*tags)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_obstacle(
+    title="No common language", *, countries=("BE", "NL"), kind="pragmatic", status="open", **fields
+):
+    index = ObstacleIndexPage.objects.get()
+    page = ObstaclePage(
+        title=title,
+        kind=kind,
+        status=status,
+        description=fields.pop("description", f"<p>{title}.</p>"),
+        **fields,
+    )
+    page.countries = [country(code) for code in countries]
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
