@@ -2,4 +2,9 @@ from django.apps import AppConfig
 
 
 class KnowledgeConfig(AppConfig):
+    default = True
     name = "knowledge"
+    verbose_name = "Knowledge base"
+
+    def ready(self):
+        from knowledge import demo, panels, search, signal_handlers  # noqa: F401

@@ -216,7 +216,7 @@ class KnowledgeIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = selectors.knowledge_sections()
+        context["sections"] = selectors.knowledge_sections(request.user)
         return context
 
 
@@ -235,7 +235,7 @@ class FactSheetIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["matrix"] = selectors.fact_sheet_matrix()
+        context["matrix"] = selectors.fact_sheet_matrix(user=request.user)
         return context
 
 
@@ -260,7 +260,7 @@ class CountryFactSheetsPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["sheets"] = selectors.country_fact_sheets(self.country)
+        context["sheets"] = selectors.country_fact_sheets(self.country, user=request.user)
         context["index_page"] = self.get_parent()
         return context
 
@@ -419,7 +419,7 @@ class FactSheetPage(AttachmentsTextMixin, Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.fact_sheet_context(self))
+        context.update(selectors.fact_sheet_context(self, request=request))
         return context
 
 
@@ -715,7 +715,7 @@ class BestPracticeIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.best_practice_list_context(request.GET))
+        context.update(selectors.best_practice_list_context(request.GET, request.user))
         return context
 
 
@@ -847,7 +847,7 @@ class ObstacleIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.obstacle_list_context(request.GET))
+        context.update(selectors.obstacle_list_context(request.GET, request.user))
         return context
 
 
@@ -1020,7 +1020,7 @@ class DocumentIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = selectors.knowledge_documents()
+        context["documents"] = selectors.knowledge_documents(request.user)
         return context
 
 
@@ -1089,6 +1089,28 @@ class KnowledgeDocumentPage(CountriesMixin, AttachmentsTextMixin, Page):
 
 class KnowledgeDocumentFile(AttachedDocument):
     page = ParentalKey(KnowledgeDocumentPage, on_delete=models.CASCADE, related_name="documents")
+
+
+# --- Editing rights -------------------------------------------------------------------------
+
+
+class FactSheetEditorGroup(models.Model):
+    """The Wagtail group that edits one country's fact sheets (page permissions add + change
+    on its CountryFactSheetsPage). National editors of the country are kept in it by
+    knowledge.services.fact_sheet_editor_groups_sync."""
+
+    country = models.OneToOneField(
+        "portal.Country", on_delete=models.CASCADE, related_name="fact_sheet_editor_group"
+    )
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="fact_sheet_editors_of"
+    )
+
+    class Meta:
+        verbose_name = "fact sheet editor group"
+
+    def __str__(self):
+        return str(self.group)
 
 
 # --- Review reminders -----------------------------------------------------------------------

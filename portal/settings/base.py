@@ -228,6 +228,7 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "ods", "pptx", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.forms.CheckedDocumentForm"  # .pdf/.docx content check
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 # The portal's Whoosh backend (portal/search/, docs/search.md); production can switch to

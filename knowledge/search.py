@@ -1,0 +1,13 @@
+"""Knowledge pages in site search, each as a source of its own so that the country and topic
+facets work (`search_country` / `search_topic` FilterFields; see portal.site_search).
+A best practice, obstacle or reference document concerning several countries is faceted
+under the lowest ISO code among them (models.CountriesMixin)."""
+
+from knowledge import selectors
+from knowledge.models import BestPracticePage, FactSheetPage, KnowledgeDocumentPage, ObstaclePage
+from portal import site_search
+
+site_search.register(FactSheetPage, queryset=selectors.fact_sheets_for)
+site_search.register(BestPracticePage, queryset=selectors.best_practices_for)
+site_search.register(ObstaclePage, queryset=selectors.obstacles_for)
+site_search.register(KnowledgeDocumentPage, queryset=selectors.knowledge_documents_for)
