@@ -382,6 +382,8 @@ def _sheet_group(columns):
             ],
         ),
     ]
+    # The full text only when some sheet has one.
+    rows = [row for row in rows if row.key != "body" or any(c.html for c in row.cells)]
     return Group("sheet", "Fact sheet", rows)
 
 

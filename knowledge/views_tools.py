@@ -183,8 +183,17 @@ def _pdf_response(pdf, filename):
 def quick_answer_view(request):
     known = compare.countries_by_code()
     params = request.GET
-    asked = "entered" in params or "action" in params
-    form = QuickAnswerForm(params if asked else None, known=known)
+    # An answer is asked for with `action` (the form always sends it); `origin` defaults to
+    # the officer's own country, so a link can carry only ?entered=BE&action=hot_pursuit.
+    # Without `action` the form is shown, pre-filled from the other parameters.
+    asked = "action" in params
+    origin = (
+        params.get("origin", "")
+        if "origin" in params
+        else quick_answer.default_origin(request.user, known)
+    )
+    data = {"origin": origin, "entered": params.get("entered", ""), "action": params.get("action")}
+    form = QuickAnswerForm(data if asked else None, known=known)
     answer = None
     status = 200
     if asked:
@@ -198,11 +207,6 @@ def quick_answer_view(request):
             )
         else:
             status = 400
-    origin = (
-        params.get("origin", "")
-        if "origin" in params
-        else quick_answer.default_origin(request.user, known)
-    )
     context = {
         "form": form,
         "countries": list(known.values()),

@@ -224,7 +224,7 @@ def test_same_country_twice_is_a_clear_error(client):
     [
         {"origin": "DE", "entered": "QQ", "action": "hot_pursuit"},
         {"origin": "DE", "entered": "BE", "action": "smuggling"},
-        {"origin": "DE", "entered": "BE"},
+        {"origin": "DE", "entered": "BE", "action": ""},
         {"entered": "B" * 3000, "action": "hot_pursuit"},
     ],
 )
@@ -233,6 +233,24 @@ def test_bad_parameters_are_400_never_500(client, params):
     response = client.get(URL, params)
     assert response.status_code == 400
     assert soup_of(response).find(class_="error-summary") is not None
+
+
+def test_without_an_action_the_form_is_prefilled(client):
+    client.force_login(officer("DE"))
+    response = client.get(URL, {"entered": "BE"})
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert soup.find("select", id="qa-entered").find("option", selected=True)["value"] == "BE"
+    assert soup.find("select", id="qa-origin").find("option", selected=True)["value"] == "DE"
+    assert soup.find(class_="answer") is None and soup.find(class_="error-summary") is None
+
+
+def test_a_link_without_origin_answers_for_the_officers_own_country(client, belgium):
+    client.force_login(officer("DE"))
+    response = client.get(URL, {"entered": "BE", "action": "hot_pursuit"})
+    assert response.status_code == 200
+    heading = soup_of(response).find(id="answer-heading").get_text(" ", strip=True)
+    assert heading == "Hot pursuit: officers from Germany entering Belgium"
 
 
 def test_page_links_to_compare_and_the_other_direction(client, belgium):
