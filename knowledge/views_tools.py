@@ -187,11 +187,13 @@ def quick_answer_view(request):
     # the officer's own country, so a link can carry only ?entered=BE&action=hot_pursuit.
     # Without `action` the form is shown, pre-filled from the other parameters.
     asked = "action" in params
-    origin = (
-        params.get("origin", "")
-        if "origin" in params
-        else quick_answer.default_origin(request.user, known)
-    )
+    if "origin" in params:
+        origin = params.get("origin", "")
+    else:
+        origin = quick_answer.default_origin(request.user, known)
+        if origin and origin == normalise_country_code(params.get("entered", "")):
+            # A link into the officer's own country: let them choose where they come from.
+            origin, asked = "", False
     data = {"origin": origin, "entered": params.get("entered", ""), "action": params.get("action")}
     form = QuickAnswerForm(data if asked else None, known=known)
     answer = None

@@ -357,3 +357,34 @@ def test_compare_url_helper_for_links():
         compare.compare_url("hot-pursuit", ["BE", "DE"])
         == reverse("knowledge_tools:compare") + "?topic=hot-pursuit&countries=BE%2CDE"
     )
+
+
+def test_link_includes_for_the_sheet_and_country_pages_lead_to_working_pages(
+    logged_in_client, sheets
+):
+    from bs4 import BeautifulSoup
+    from django.template.loader import render_to_string
+
+    sheet_html = render_to_string(
+        "knowledge/tools/includes/sheet_links.html", {"sheet": sheets["BE"]}
+    )
+    country_html = render_to_string(
+        "knowledge/tools/includes/country_links.html", {"country": country("BE")}
+    )
+    links = {
+        a.get_text(" ", strip=True): a["href"]
+        for html in (sheet_html, country_html)
+        for a in BeautifulSoup(html, "html.parser").find_all("a")
+    }
+    assert links["Compare with other countries"] == (
+        "/knowledge/compare/?topic=hot-pursuit&with=BE"
+    )
+    assert links["Quick answer: hot pursuit into Belgium"] == (
+        "/knowledge/quick-answer/?entered=BE&action=hot_pursuit"
+    )
+    assert links["Download Belgium's fact sheets (PDF)"] == "/knowledge/countries/BE/export.pdf"
+    for href in set(links.values()):
+        response = logged_in_client.get(href)
+        assert response.status_code == 200, href
+    prefilled = soup_of(logged_in_client.get(links["Compare with other countries"]))
+    assert [i["value"] for i in prefilled.select("input[name=countries][checked]")] == ["BE"]

@@ -253,6 +253,16 @@ def test_a_link_without_origin_answers_for_the_officers_own_country(client, belg
     assert heading == "Hot pursuit: officers from Germany entering Belgium"
 
 
+def test_a_link_into_the_officers_own_country_asks_where_they_come_from(client, belgium):
+    client.force_login(officer("BE"))
+    response = client.get(URL, {"entered": "BE", "action": "hot_pursuit"})
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert soup.find("select", id="qa-origin").find("option", selected=True) is None
+    assert soup.find("select", id="qa-entered").find("option", selected=True)["value"] == "BE"
+    assert soup.find(class_="answer") is None and soup.find(class_="error-summary") is None
+
+
 def test_page_links_to_compare_and_the_other_direction(client, belgium):
     client.force_login(officer("DE"))
     response = client.get(URL, {"origin": "DE", "entered": "BE", "action": "hot_pursuit"})
