@@ -13,7 +13,7 @@ import datetime
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from wagtail.rich_text import expand_db_html
 
 from knowledge import compare, selectors
@@ -190,8 +190,18 @@ def _rule(rule):
     }
 
 
+def _one_country(value):
+    codes = compare.split_codes(value)
+    if len(codes) != 1:
+        raise ParamError("country", "Give one two-letter ISO country code, e.g. BE.")
+    known = compare.countries_by_code()
+    if codes[0] not in known:
+        raise ParamError("country", f"Unknown country code: {codes[0][:10]}.")
+    return known[codes[0]]
+
+
 def _param_error(error):
-    return 400, {"detail": f"{error.param}: {error.message}", "param": error.param}
+    return Status(400, {"detail": f"{error.param}: {error.message}", "param": error.param})
 
 
 # --- Endpoints --------------------------------------------------------------------------------
@@ -212,13 +222,10 @@ def factsheet_list(request, country: str | None = None, topic: str | None = None
     sheets = selectors.fact_sheets_for(request.user).defer("body")
     try:
         if country:
-            found = compare.parse_countries([country], minimum=1, maximum=1)[0]
-            sheets = sheets.filter(country=found)
+            sheets = sheets.filter(country=_one_country(country))
         if topic:
             sheets = sheets.filter(topic=compare.parse_topic(topic).slug)
     except ParamError as error:
-        if error.param == "countries":
-            error = ParamError("country", f"Unknown country code: {country[:10]}.")
         return _param_error(error)
     today = timezone.localdate()
     sheets = sorted(sheets, key=lambda sheet: (sheet.country.name, topic_order(sheet.topic)))

@@ -50,6 +50,24 @@ ACTION_CHOICES = [
 ]
 
 
+READING_NOTES = {
+    "hot_pursuit": (
+        "each Schengen state declares, for each neighbour, how hot pursuit is carried out on "
+        "its territory (Art. 41(9) CISA), and pursuing officers comply with its law and obey "
+        "its local authorities (Art. 41(5)(a))."
+    ),
+    "surveillance": (
+        "the state entered authorises the surveillance and may attach conditions "
+        "(Art. 40(1) CISA), and the officers comply with its law and obey its local "
+        "authorities (Art. 40(3)(a))."
+    ),
+    "joint_patrol": (
+        "the host state decides what powers seconded officers may exercise, under the "
+        "guidance of its officers and its law (Art. 17 of Decision 2008/615/JHA)."
+    ),
+}
+
+
 @dataclasses.dataclass
 class QuickAnswer:
     origin: object  # Country
@@ -72,6 +90,17 @@ class QuickAnswer:
     @property
     def review_due(self):
         return self.sheet.review_due if self.sheet is not None else None
+
+    @property
+    def reading_note(self):
+        """Why these are the entered country's rules, for the action asked about."""
+        entered, origin = self.entered.name, self.origin.name
+        opening = (
+            f"These are the conditions {entered} (the country entered) sets for officers "
+            f"from {origin} on its territory"
+        )
+        legal = READING_NOTES[self.action]
+        return f"{opening}: {legal} Your own service's instructions also apply."
 
     @property
     def no_rule_message(self):

@@ -73,18 +73,18 @@ def test_list_filters_by_country_and_topic(api, sheets):
 
 
 @pytest.mark.parametrize(
-    ("params", "param"),
+    ("params", "param", "text"),
     [
-        ({"country": "XX"}, "country"),
-        ({"country": "BE,DE"}, "country"),
-        ({"topic": "pursuit"}, "topic"),
-        ({"country": "BE", "topic": "nope"}, "topic"),
+        ({"country": "XX"}, "country", "Unknown country code: XX"),
+        ({"country": "BE,DE"}, "country", "Give one"),
+        ({"topic": "pursuit"}, "topic", "Unknown topic"),
+        ({"country": "BE", "topic": "nope"}, "topic", "Unknown topic"),
     ],
 )
-def test_list_unknown_country_or_topic_is_400_naming_the_parameter(api, params, param):
+def test_list_unknown_country_or_topic_is_400_naming_the_parameter(api, params, param, text):
     body = json_error(api.get("/api/v1/factsheets", params), 400)
     assert body["param"] == param
-    assert body["detail"].startswith(f"{param}: Unknown")
+    assert body["detail"].startswith(f"{param}: {text}")
 
 
 # --- Detail -----------------------------------------------------------------------------------

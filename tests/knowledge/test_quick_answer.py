@@ -188,6 +188,8 @@ def test_surveillance_shows_its_own_rule_without_hot_pursuit_fields(client, belg
     labels = [dt.get_text(strip=True) for dt in soup_of(response).select(".rule-item dt")]
     assert "Other conditions" in labels
     assert "Right to apprehend" not in labels and "Offences" not in labels
+    note = soup_of(response).find(class_="reading-note").get_text(" ", strip=True)
+    assert "authorises the surveillance" in note and "Art. 40(1) CISA" in note
 
 
 def test_overdue_sheet_shows_a_warning(client, belgium):
