@@ -9,6 +9,7 @@ import time_machine
 
 from knowledge import quick_answer
 from knowledge.compare import ParamError
+from knowledge.models import FactSheetPage
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
@@ -164,6 +165,11 @@ def test_hot_pursuit_de_to_be_on_one_screen(client, belgium):
     assert rules["Means of transport"] == "Land, sea"
     assert rules["Whom to notify"] == "PCCC Heerlen and the SPOC"
     assert rules["Offences"] == "Extraditable offences"
+    channels = answer.find("a", string="All channels and contact points of Belgium")
+    contacts_sheet = FactSheetPage.objects.get(
+        country__code="BE", topic="channels-and-contact-points"
+    )
+    assert channels["href"] == contacts_sheet.url
     call = answer.find("a", href="tel:+3220000000")
     assert call.get_text(strip=True) == "Call +32 2 000 00 00"
     sources = answer.find("ul", class_="source-list").get_text(" ", strip=True)
