@@ -82,19 +82,25 @@ def split_codes(values):
     upper-cased, EL read as GR, duplicates dropped, order kept."""
     if isinstance(values, str):
         values = [values]
-    codes = []
+    codes = {}  # insertion-ordered set: linear whatever the input's size
     for value in values or []:
         for item in str(value).split(","):
             code = normalise_country_code(item)
-            if code and code not in codes:
-                codes.append(code)
-    return codes
+            if code:
+                codes[code] = None
+    return list(codes)
 
 
 def parse_countries(values, *, known=None, minimum=MIN_COUNTRIES, maximum=MAX_COUNTRIES):
     """The Country objects for `values` (see split_codes), in the order given."""
     known = countries_by_code() if known is None else known
     codes = split_codes(values)
+    count_error = ParamError(
+        "countries",
+        f"Choose between {minimum} and {maximum} different countries (you chose {len(codes)}).",
+    )
+    if len(codes) > maximum:
+        raise count_error  # before looking at each code: the list may be huge
     unknown = [code for code in codes if code not in known]
     if unknown:
         shown = ", ".join(code[:10] for code in unknown[:5])
@@ -103,11 +109,8 @@ def parse_countries(values, *, known=None, minimum=MIN_COUNTRIES, maximum=MAX_CO
             f"Unknown country code{'s' if len(unknown) > 1 else ''}: {shown}. "
             "Use two-letter ISO codes of network countries, e.g. BE, DE, FR.",
         )
-    if not minimum <= len(codes) <= maximum:
-        raise ParamError(
-            "countries",
-            f"Choose between {minimum} and {maximum} different countries (you chose {len(codes)}).",
-        )
+    if len(codes) < minimum:
+        raise count_error
     return [known[code] for code in codes]
 
 

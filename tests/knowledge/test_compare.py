@@ -388,3 +388,12 @@ def test_link_includes_for_the_sheet_and_country_pages_lead_to_working_pages(
         assert response.status_code == 200, href
     prefilled = soup_of(logged_in_client.get(links["Compare with other countries"]))
     assert [i["value"] for i in prefilled.select("input[name=countries][checked]")] == ["BE"]
+
+
+def test_a_huge_country_list_is_refused_quickly(logged_in_client):
+    codes = [f"{a}{b}{c}" for a in "ABCDEFGHIJ" for b in "ABCDEFGHIJ" for c in "ABCDEFGHIJ"]
+    response = logged_in_client.get(
+        URL, {"topic": "hot-pursuit", "countries": ",".join(codes * 20)}
+    )
+    assert response.status_code == 400
+    assert "you chose 1000" in soup_of(response).find(class_="error-summary").get_text()
