@@ -345,6 +345,10 @@ class FactSheetPage(AttachmentsTextMixin, Page):
 
     class Meta:
         verbose_name = "fact sheet"
+        permissions = [
+            ("review_fact_sheets", "Can review fact sheets of every country"),
+            ("edit_country_fact_sheets", "Can edit their own country's fact sheets"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["country", "topic"], name="fact_sheet_one_per_topic"),
             models.CheckConstraint(
@@ -626,12 +630,12 @@ class ContactPoint(Orderable):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # " FR, nl" is accepted as "fr,nl" (normalised before the format is checked).
         self.languages = ",".join(
             code.strip().lower() for code in (self.languages or "").split(",") if code.strip()
         )
-        validate_language_list(self.languages)
+        super().clean_fields(exclude=exclude)
 
     @property
     def language_list(self):

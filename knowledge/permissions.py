@@ -22,11 +22,9 @@ def is_editor(user):
 def is_reviewer(user):
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser:
-        return True
-    if not hasattr(user, "_knowledge_reviewer"):
-        user._knowledge_reviewer = user.groups.filter(name=REVIEWERS_GROUP).exists()
-    return user._knowledge_reviewer
+    # A permission held by the "Knowledge reviewers" group (superusers hold every one): read
+    # from Django's per-request permission cache, which the page header loads anyway.
+    return user.has_perm("knowledge.review_fact_sheets")
 
 
 def can_edit_page(user, page):
@@ -42,6 +40,17 @@ def can_publish_page(user, page):
     return page.permissions_for_user(user).can_publish()
 
 
+def is_country_editor(user):
+    """A national editor (the role group holds knowledge.edit_country_fact_sheets; read from
+    the per-request permission cache)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and user.has_perm("knowledge.edit_country_fact_sheets")
+    )
+
+
 def sees_review_panel(user):
     """Editors see their country's sheets to review; reviewers and administrators all."""
-    return (is_editor(user) and user.country is not None) or is_reviewer(user)
+    return is_reviewer(user) or (is_country_editor(user) and user.country is not None)

@@ -47,6 +47,7 @@ best_practice_list_context(params, user=None), obstacle_list_context(params, use
 import datetime
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
 from wagtail.models import PageLogEntry, PageViewRestriction, Revision
@@ -78,15 +79,38 @@ DUE_SOON_DAYS = 30
 # --- Scoping --------------------------------------------------------------------------------
 
 
+RESTRICTIONS_CACHE_KEY = "knowledge:any-view-restriction"
+
+
+def any_view_restriction():
+    """Whether any page has a view restriction (cached in the shared cache; forgotten when a
+    restriction is saved or deleted, see signal_handlers)."""
+    found = cache.get(RESTRICTIONS_CACHE_KEY)
+    if found is None:
+        found = PageViewRestriction.objects.exists()
+        cache.set(RESTRICTIONS_CACHE_KEY, found, 300)
+    return found
+
+
 def _hidden_paths(user):
-    """Paths of subtrees under a view restriction `user` does not pass (site search's rule)."""
+    """Paths of subtrees under a view restriction `user` does not pass (site search's rule).
+    Cached on the user instance for the request, like User.role_codes: a search asks for
+    each source's queryset several times (results, then each facet)."""
     if user is None:
         return []
-    if not PageViewRestriction.objects.exists():
-        return []
-    from portal.site_search import _hidden_page_paths
+    cached = getattr(user, "_knowledge_hidden_paths", None)
+    if cached is not None:
+        return cached
+    paths = []
+    if any_view_restriction():
+        from portal.site_search import _hidden_page_paths
 
-    return _hidden_page_paths(user)
+        paths = _hidden_page_paths(user)
+    try:
+        user._knowledge_hidden_paths = paths
+    except AttributeError:
+        pass
+    return paths
 
 
 def _visible(queryset, user):
@@ -229,7 +253,7 @@ def overdue_fact_sheets(*, today=None, countries=None, within_days=0):
 def sheets_to_review(*, user, today=None, within_days=DUE_SOON_DAYS):
     if permissions.is_reviewer(user):
         countries = None
-    elif permissions.is_editor(user) and user.country is not None:
+    elif permissions.is_country_editor(user) and user.country is not None:
         countries = [user.country]
     else:
         return []

@@ -117,3 +117,67 @@ def test_practice_and_obstacle_search_country_is_lowest_code():
     assert practice.search_country == "BE"
     obstacle = make_obstacle(countries=("LU", "FR"))
     assert obstacle.search_country == "FR"
+
+
+def test_rule_apprehension_only_for_hot_pursuit():
+    sheet = make_sheet("BE", "cross-border-surveillance")
+    rule = CrossBorderRule(
+        page=sheet, action="surveillance", neighbour=country("NL"), apprehension="a"
+    )
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_contact_languages_are_normalised_and_checked():
+    from knowledge.models import ContactPoint
+
+    sheet = make_sheet("BE", "channels-and-contact-points")
+    contact = ContactPoint(page=sheet, service="spoc", name="SPOC", languages=" FR, nl ,en")
+    contact.full_clean()
+    assert contact.languages == "fr,nl,en"
+    contact.languages = "french"
+    with pytest.raises(ValidationError):
+        contact.full_clean()
+
+
+def test_obstacle_status_published_from_the_admin_is_recorded(admin):
+    obstacle = make_obstacle(status="open")
+    draft = obstacle.get_latest_revision_as_object()
+    draft.status = "raised_with_dapix"
+    draft.save_revision(user=admin).publish(user=admin)
+    steps = list(obstacle.status_changes.order_by("changed_at", "pk"))
+    assert [(s.from_status, s.to_status) for s in steps] == [
+        ("", "open"),
+        ("open", "raised_with_dapix"),
+    ]
+    assert steps[1].changed_by == admin
+    # Republishing without a status change adds nothing.
+    draft = obstacle.get_latest_revision_as_object()
+    draft.title = "Renamed"
+    draft.save_revision(user=admin).publish(user=admin)
+    assert obstacle.status_changes.count() == 2
+
+
+def test_obstacle_status_change_service_checks_rights(admin):
+    from django.core.exceptions import PermissionDenied
+
+    from knowledge.services import obstacle_status_change
+    from tests.factories import user_in
+
+    obstacle = make_obstacle()
+    editor = user_in("BE", "editor")
+    with pytest.raises(PermissionDenied):
+        obstacle_status_change(user=editor, obstacle=obstacle, to_status="solved")
+    with pytest.raises(ValidationError):
+        obstacle_status_change(user=admin, obstacle=obstacle, to_status="open")
+    with pytest.raises(ValidationError):
+        obstacle_status_change(user=admin, obstacle=obstacle, to_status="closed")
+    assert obstacle.status_changes.count() == 1
+
+
+def test_admin_history_and_texts_are_read_only(client, admin):
+    make_obstacle()
+    client.force_login(admin)
+    assert client.get("/admin/knowledge/obstacle-history/").status_code == 200
+    assert client.get("/admin/knowledge/document-texts/").status_code == 200
+    assert client.get("/admin/knowledge/obstacle-history/new/").status_code in (302, 403, 404)

@@ -142,3 +142,14 @@ def test_readers_cannot_mark_reviewed(client, sheets, officer_be):
     sheet = sheets["be_overdue"]
     assert client.post(f"/knowledge/factsheets/{sheet.pk}/reviewed/").status_code == 403
     assert not soup_of(client.get(sheet.url)).find("button", string=lambda s: s and "reviewed" in s)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_knowledge_reviewers_see_every_country(client, sheets):
+    from django.contrib.auth.models import Group
+
+    reviewer = user_in("IE", "officer")
+    reviewer.groups.add(Group.objects.get(name="Knowledge reviewers"))
+    client.force_login(reviewer)
+    titles = {a.get_text() for a in panel(client).select("#sheets-to-review a")}
+    assert {sheets["be_overdue"].title, sheets["de_overdue"].title} <= titles
