@@ -256,3 +256,5 @@ def api_urls():
 
 api.add_router("/search", "portal.api_search.router")
 api.add_router("/meetings", "meetings.api.router")
+api.add_router("/factsheets", "knowledge.api.factsheets_router")
+api.add_router("/compare", "knowledge.api.compare_router")
