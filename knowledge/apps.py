@@ -7,4 +7,6 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from knowledge import demo, panels, search, signal_handlers  # noqa: F401
+        from knowledge import demo, panels, report_sections, search, signal_handlers  # noqa: F401
+
+        report_sections.register()

@@ -109,10 +109,10 @@ FACT_SHEETS = {
             "limits in space or time and may apprehend; German and French officers may not "
             "apprehend.",
             [
-                hp("NL", "a", transport="land,sea", notify="Federal police CIC of the province"),
-                hp("LU", "a", notify="Federal police CIC Arlon"),
-                hp("DE", "b", notify="Federal police CIC Liège"),
-                hp("FR", "b", km=10, offences="list", notify="Federal police CIC Hainaut"),
+                hp("NL", "b", transport="land,sea", notify="Federal police CIC of the province"),
+                hp("LU", "b", notify="Federal police CIC Arlon"),
+                hp("DE", "a", notify="Federal police CIC Liège"),
+                hp("FR", "a", km=10, offences="list", notify="Federal police CIC Hainaut"),
             ],
             [CISA_41, BENELUX],
         ),
@@ -155,11 +155,11 @@ FACT_SHEETS = {
             "Officers of all neighbouring states may pursue into Germany without limits in "
             "space or time; they may stop and question the person until German officers arrive.",
             [
-                hp("NL", "a", transport="land,sea", notify="Police headquarters of the Land"),
-                hp("BE", "a", notify="Police headquarters Aachen"),
-                hp("FR", "a", notify="Joint centre Kehl"),
-                hp("LU", "a", notify="Police headquarters Trier"),
-                hp("AT", "a", transport="land,air", notify="Federal police Munich"),
+                hp("NL", "b", transport="land,sea", notify="Police headquarters of the Land"),
+                hp("BE", "b", notify="Police headquarters Aachen"),
+                hp("FR", "b", notify="Joint centre Kehl"),
+                hp("LU", "b", notify="Police headquarters Trier"),
+                hp("AT", "b", transport="land,air", notify="Federal police Munich"),
             ],
             [CISA_41],
         ),
@@ -188,9 +188,9 @@ FACT_SHEETS = {
             "Pursuit into France is limited to 10 km from the border, without the right to "
             "apprehend; French officers are notified when the border is crossed.",
             [
-                hp("BE", "b", km=10, offences="list", notify="CCPD Tournai"),
-                hp("DE", "b", km=10, offences="list", notify="CCPD Kehl"),
-                hp("LU", "b", km=10, offences="list", notify="CCPD Luxembourg"),
+                hp("BE", "a", km=10, offences="list", notify="CCPD Tournai"),
+                hp("DE", "a", km=10, offences="list", notify="CCPD Kehl"),
+                hp("LU", "a", km=10, offences="list", notify="CCPD Luxembourg"),
             ],
             [CISA_41],
         ),
@@ -211,9 +211,9 @@ FACT_SHEETS = {
             "Belgian, Luxembourg and German officers may pursue into the Netherlands without "
             "limits in space or time and may apprehend.",
             [
-                hp("BE", "a", transport="land,sea", notify="National police LOCC"),
-                hp("LU", "a", notify="National police LOCC"),
-                hp("DE", "a", transport="land,sea", notify="National police LOCC"),
+                hp("BE", "b", transport="land,sea", notify="National police LOCC"),
+                hp("LU", "b", notify="National police LOCC"),
+                hp("DE", "b", transport="land,sea", notify="National police LOCC"),
             ],
             [CISA_41, BENELUX],
         ),
@@ -231,10 +231,10 @@ FACT_SHEETS = {
             "Pursuit into Luxembourg without limits in space or time; Benelux officers may "
             "apprehend, French and German officers may not.",
             [
-                hp("BE", "a", notify="Grand-ducal police CIN"),
-                hp("NL", "a", notify="Grand-ducal police CIN"),
-                hp("DE", "b", notify="Grand-ducal police CIN"),
-                hp("FR", "b", notify="Grand-ducal police CIN"),
+                hp("BE", "b", notify="Grand-ducal police CIN"),
+                hp("NL", "b", notify="Grand-ducal police CIN"),
+                hp("DE", "a", notify="Grand-ducal police CIN"),
+                hp("FR", "a", notify="Grand-ducal police CIN"),
             ],
             [CISA_41, BENELUX],
         ),
@@ -244,7 +244,7 @@ FACT_SHEETS = {
             datetime.date(2025, 8, 18),
             "German officers may pursue into Austria without limits in space or time and may "
             "apprehend.",
-            [hp("DE", "a", transport="land,air", notify="Federal Ministry of the Interior EKC")],
+            [hp("DE", "b", transport="land,air", notify="Federal Ministry of the Interior EKC")],
             [CISA_41],
         ),
         "joint-operations": (

@@ -444,8 +444,10 @@ class CrossBorderRule(Orderable):
         JOINT_PATROL = "joint_patrol", "Joint patrol"
 
     class Apprehension(models.TextChoices):
-        RIGHT = "a", "Right to apprehend (Art. 41(2)(a))"
-        NO_RIGHT = "b", "No right to apprehend: local officers apprehend (Art. 41(2)(b))"
+        # Art. 41(2) CISA: under (a) the pursuing officers may not apprehend; under (b) they
+        # may detain the person until the local officers take over.
+        NO_RIGHT = "a", "No right to apprehend: local officers apprehend (Art. 41(2)(a))"
+        RIGHT = "b", "Right to apprehend (Art. 41(2)(b))"
 
     class Offences(models.TextChoices):
         LIST = "list", "Offences listed in Art. 41(4)(a)"
@@ -539,8 +541,8 @@ class CrossBorderRule(Orderable):
     @property
     def apprehension_text(self):
         return {
-            "a": "right to apprehend",
-            "b": "no right to apprehend (local officers apprehend)",
+            "a": "no right to apprehend (local officers apprehend)",
+            "b": "right to apprehend",
         }.get(self.apprehension, "")
 
     @property

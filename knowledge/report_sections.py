@@ -1,19 +1,11 @@
 """The knowledge app's sections of the activity report to DAPIX (see meetings.report):
 best practices presented and obstacles raised at the network's meetings of the period.
 
-Call `register()` from the knowledge AppConfig.ready. The models are looked up lazily: while
-they do not exist yet, each section is empty ("nothing to report")."""
+`register()` is called from the knowledge AppConfig.ready (meetings never imports knowledge).
+An empty section reads "nothing to report"."""
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-
-
-def _model(name):
-    try:
-        return apps.get_model("knowledge", name)
-    except LookupError:
-        return None
 
 
 def _countries(page):
@@ -29,11 +21,12 @@ def _at_meeting(context, meeting_id):
 
 def build_best_practices(context):
     """Best practices presented at the period's meetings (`BestPracticePage.presented_at`)."""
-    model = _model("BestPracticePage")
-    if model is None or not context.meeting_ids:
+    from knowledge.models import BestPracticePage
+
+    if not context.meeting_ids:
         return ""
     practices = list(
-        model.objects.live()
+        BestPracticePage.objects.live()
         .filter(presented_at_id__in=context.meeting_ids)
         .prefetch_related("countries")
         .order_by("title", "pk")
@@ -59,14 +52,13 @@ def build_best_practices(context):
 def build_obstacles(context):
     """Obstacles raised at the period's meetings (`ObstaclePage.raised_at`), and those brought
     to DAPIX during the period (an ObstacleStatusChange to `raised_with_dapix`)."""
-    obstacle_model = _model("ObstaclePage")
-    if obstacle_model is None:
-        return ""
+    from knowledge.models import ObstaclePage, ObstacleStatusChange
+
     parts = []
     raised = []
     if context.meeting_ids:
         raised = list(
-            obstacle_model.objects.live()
+            ObstaclePage.objects.live()
             .filter(raised_at_id__in=context.meeting_ids)
             .prefetch_related("countries")
             .order_by("title", "pk")
@@ -86,35 +78,33 @@ def build_obstacles(context):
             ),
         )
         parts.append(format_html("<h3>Raised at the network's meetings</h3><ul>{}</ul>", items))
-    change_model = _model("ObstacleStatusChange")
-    if change_model is not None:
-        changes = list(
-            change_model.objects.filter(
-                to_status="raised_with_dapix",
-                changed_at__gte=context.period_start_at,
-                changed_at__lt=context.period_end_at,
-                obstacle__live=True,
-            )
-            .select_related("obstacle")
-            .order_by("changed_at", "pk")
+    changes = list(
+        ObstacleStatusChange.objects.filter(
+            to_status="raised_with_dapix",
+            changed_at__gte=context.period_start_at,
+            changed_at__lt=context.period_end_at,
+            obstacle__live=True,
         )
-        if changes:
-            from meetings.report import day
+        .select_related("obstacle")
+        .order_by("changed_at", "pk")
+    )
+    if changes:
+        from meetings.report import day
 
-            items = format_html_join(
-                "",
-                "<li><strong>{}</strong> ({})</li>",
-                (
-                    (change.obstacle.title, day(timezone.localtime(change.changed_at).date()))
-                    for change in changes
-                ),
+        items = format_html_join(
+            "",
+            "<li><strong>{}</strong> ({})</li>",
+            (
+                (change.obstacle.title, day(timezone.localtime(change.changed_at).date()))
+                for change in changes
+            ),
+        )
+        parts.append(
+            format_html(
+                "<h3>Brought to the attention of the DAPIX working party</h3><ul>{}</ul>",
+                items,
             )
-            parts.append(
-                format_html(
-                    "<h3>Brought to the attention of the DAPIX working party</h3><ul>{}</ul>",
-                    items,
-                )
-            )
+        )
     return "".join(str(part) for part in parts)
 
 

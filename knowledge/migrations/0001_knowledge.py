@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('action', models.CharField(choices=[('hot_pursuit', 'Hot pursuit'), ('surveillance', 'Cross-border surveillance'), ('joint_patrol', 'Joint patrol')], max_length=20)),
-                ('apprehension', models.CharField(blank=True, choices=[('a', 'Right to apprehend (Art. 41(2)(a))'), ('b', 'No right to apprehend: local officers apprehend (Art. 41(2)(b))')], max_length=1, verbose_name='right to apprehend')),
+                ('apprehension', models.CharField(blank=True, choices=[('a', 'No right to apprehend: local officers apprehend (Art. 41(2)(a))'), ('b', 'Right to apprehend (Art. 41(2)(b))')], max_length=1, verbose_name='right to apprehend')),
                 ('limit_km', models.PositiveIntegerField(blank=True, help_text='Empty: no limit in space.', null=True, verbose_name='limit in space (km)')),
                 ('limit_hours', models.PositiveIntegerField(blank=True, help_text='Empty: no limit in time.', null=True, verbose_name='limit in time (hours)')),
                 ('offences', models.CharField(blank=True, choices=[('list', 'Offences listed in Art. 41(4)(a)'), ('extraditable', 'Extraditable offences (Art. 41(4)(b))')], max_length=20)),

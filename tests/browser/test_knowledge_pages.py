@@ -29,8 +29,8 @@ def test_reader_opens_index_country_and_overdue_sheet(page, axe_source, search_i
         summary="Benelux officers may apprehend; German officers may not.",
         last_reviewed=datetime.date(2024, 5, 1),
         rules=[
-            {"action": "hot_pursuit", "neighbour": "DE", "apprehension": "b", "transport": "land"},
-            {"action": "hot_pursuit", "neighbour": "FR", "apprehension": "b", "limit_km": 10},
+            {"action": "hot_pursuit", "neighbour": "DE", "apprehension": "a", "transport": "land"},
+            {"action": "hot_pursuit", "neighbour": "FR", "apprehension": "a", "limit_km": 10},
         ],
         contacts=[
             {

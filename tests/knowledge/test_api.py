@@ -97,7 +97,7 @@ def test_detail_has_structured_rows_contacts_legal_basis_and_html_body(api, shee
             {
                 "action": "hot_pursuit",
                 "neighbour": "BE",
-                "apprehension": "b",
+                "apprehension": "a",
                 "limit_km": 10,
                 "limit_hours": None,
                 "offences": "list",

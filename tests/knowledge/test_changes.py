@@ -33,7 +33,7 @@ def test_changes_between_two_published_versions(reader, admin):
     sheet = make_sheet(
         "BE",
         "hot-pursuit",
-        rules=[{"action": "hot_pursuit", "neighbour": "FR", "apprehension": "b", "limit_km": 10}],
+        rules=[{"action": "hot_pursuit", "neighbour": "FR", "apprehension": "a", "limit_km": 10}],
         summary="French officers may pursue 10 km.",
     )
     _republish(
@@ -42,7 +42,7 @@ def test_changes_between_two_published_versions(reader, admin):
         admin,
         summary="French officers may pursue <b>without</b> limit.",
         rules=[
-            CrossBorderRule(action="hot_pursuit", neighbour=country("FR"), apprehension="b"),
+            CrossBorderRule(action="hot_pursuit", neighbour=country("FR"), apprehension="a"),
         ],
     )
     response = reader.get(f"/knowledge/factsheets/{sheet.pk}/changes/")

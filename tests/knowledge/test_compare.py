@@ -27,7 +27,7 @@ def hot_pursuit(neighbour, **fields):
     rule = {
         "action": "hot_pursuit",
         "neighbour": neighbour,
-        "apprehension": "a",
+        "apprehension": "b",
         "limit_km": None,
         "limit_hours": None,
         "offences": "extraditable",
@@ -52,7 +52,7 @@ def make_border_sheets():
             rules=[
                 hot_pursuit("DE", notify="PCCC Heerlen"),
                 hot_pursuit("NL", notify="PCCC Heerlen"),
-                hot_pursuit("FR", apprehension="b", limit_km=10, notify="CCPD Tournai"),
+                hot_pursuit("FR", apprehension="a", limit_km=10, notify="CCPD Tournai"),
             ],
             contacts=[spoc("SPOC Belgium", phone="+32 2 000 00 00", email="spoc@police.be")],
             bases=[
@@ -71,7 +71,7 @@ def make_border_sheets():
             rules=[
                 hot_pursuit("BE", limit_hours=1, notify="GPZ Aachen"),
                 hot_pursuit("NL", notify="GPZ Aachen"),
-                hot_pursuit("FR", apprehension="b", limit_km=10, notify="GZ Kehl"),
+                hot_pursuit("FR", apprehension="a", limit_km=10, notify="GZ Kehl"),
             ],
             contacts=[spoc("SPOC Germany (BKA)", phone="+49 611 000", available_24_7=True)],
             last_reviewed=datetime.date(2024, 1, 15),  # overdue on TODAY

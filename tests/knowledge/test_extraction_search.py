@@ -144,7 +144,7 @@ def test_admin_upload_refuses_a_fake_docx(client, admin):
     assert not Document.objects.filter(title="Guide").exists()
 
 
-HOT_PURSUIT_RULE = {"action": "hot_pursuit", "neighbour": "NL", "apprehension": "a"}
+HOT_PURSUIT_RULE = {"action": "hot_pursuit", "neighbour": "NL", "apprehension": "b"}
 
 
 def test_search_finds_sheet_by_structured_values_and_facets(officer_be):
@@ -156,7 +156,7 @@ def test_search_finds_sheet_by_structured_values_and_facets(officer_be):
             {
                 "action": "hot_pursuit",
                 "neighbour": "BE",
-                "apprehension": "b",
+                "apprehension": "a",
                 "limit_km": 10,
                 "limit_hours": 1,
             }

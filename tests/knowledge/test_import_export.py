@@ -266,7 +266,7 @@ def test_import_creates_each_kind_published_with_one_revision():
     nl, de = sheet.cross_border_rules.all()
     assert (nl.neighbour.code, nl.apprehension, nl.limit_km, nl.limit_hours) == (
         "NL",
-        "a",
+        "b",  # right to apprehend (Art. 41(2)(b))
         None,
         None,
     )
@@ -542,7 +542,7 @@ ERROR_CASES = {
         FACTSHEET.replace(
             "reviewed: 2026-01-15",
             "reviewed: 2026-01-15\nrules:\n- action: surveillance\n  neighbour: NL\n"
-            "  apprehension: a",
+            "  apprehension: b",
         ),
         10,
         "'apprehension' applies to hot pursuit only",
@@ -707,7 +707,7 @@ def seed_content():
             {
                 "action": "hot_pursuit",
                 "neighbour": "NL",
-                "apprehension": "a",
+                "apprehension": "b",
                 "limit_km": None,
                 "limit_hours": 2,
                 "offences": "list",

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 HOT_PURSUIT_NL = {
     "action": "hot_pursuit",
     "neighbour": "NL",
-    "apprehension": "a",
+    "apprehension": "b",
     "limit_km": None,
     "limit_hours": None,
     "offences": "extraditable",
@@ -122,7 +122,7 @@ def test_practice_and_obstacle_search_country_is_lowest_code():
 def test_rule_apprehension_only_for_hot_pursuit():
     sheet = make_sheet("BE", "cross-border-surveillance")
     rule = CrossBorderRule(
-        page=sheet, action="surveillance", neighbour=country("NL"), apprehension="a"
+        page=sheet, action="surveillance", neighbour=country("NL"), apprehension="b"
     )
     with pytest.raises(ValidationError):
         rule.full_clean()

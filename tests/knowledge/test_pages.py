@@ -17,14 +17,14 @@ NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
 HP_DE = {
     "action": "hot_pursuit",
     "neighbour": "DE",
-    "apprehension": "b",
+    "apprehension": "a",
     "limit_km": 10,
     "limit_hours": 2,
     "offences": "list",
     "transport": "land",
     "notify": "CCPD <Kehl>",
 }
-HP_NL = {"action": "hot_pursuit", "neighbour": "NL", "apprehension": "a", "transport": "land,sea"}
+HP_NL = {"action": "hot_pursuit", "neighbour": "NL", "apprehension": "b", "transport": "land,sea"}
 CONTACT = {
     "service": "spoc",
     "name": "Federal police SPOC",
@@ -159,7 +159,7 @@ def test_fact_sheet_page_queries_do_not_grow_with_rows(
     reader, django_assert_max_num_queries, count
 ):
     rules = [
-        {"action": "hot_pursuit", "neighbour": code, "apprehension": "a"}
+        {"action": "hot_pursuit", "neighbour": code, "apprehension": "b"}
         for code in ["DE", "FR", "NL", "LU"][:count]
     ]
     sheet = make_sheet(

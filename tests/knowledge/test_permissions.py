@@ -112,7 +112,7 @@ def test_editor_submits_a_new_sheet_and_a_reviewer_publishes_it(client, editor_b
     rule = {
         "action": "hot_pursuit",
         "neighbour": str(country_page("NL").country.pk),
-        "apprehension": "a",
+        "apprehension": "b",
         "limit_km": "",
         "limit_hours": "",
         "offences": "extraditable",
@@ -182,7 +182,7 @@ def test_editor_previews_a_change_with_its_rules(client, editor_be):
     rule = {
         "action": "hot_pursuit",
         "neighbour": str(country_page("LU").country.pk),
-        "apprehension": "a",
+        "apprehension": "b",
         "limit_km": "25",
         "limit_hours": "",
         "offences": "",

@@ -30,7 +30,7 @@ def belgium(db):
         "BE",
         rules=[
             hot_pursuit("DE", transport="land,sea", notify="PCCC Heerlen and the SPOC"),
-            hot_pursuit("FR", apprehension="b", limit_km=10, limit_hours=2, notify="CCPD"),
+            hot_pursuit("FR", apprehension="a", limit_km=10, limit_hours=2, notify="CCPD"),
         ],
         bases=[
             {

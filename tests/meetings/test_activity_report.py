@@ -434,21 +434,14 @@ def test_dashboard_panel_shows_the_semester_report_state(client, reports, editor
 # --- Knowledge's sections and the demo ------------------------------------------------------
 
 
-def test_knowledge_sections_register_and_stay_empty_without_their_data(data):
-    from knowledge import report_sections
-
-    report_sections.register()
-    try:
-        sections = draft_sections()
-        assert sections["best_practices"]["heading"] == "Best practices presented"
-        assert sections["obstacles"]["heading"] == "Obstacles raised"
-        keys = list(sections)
-        assert keys[-2:] == ["best_practices", "obstacles"]
-        assert sections["best_practices"]["html"] == report_module.NOTHING_TO_REPORT
-        assert sections["obstacles"]["html"] == report_module.NOTHING_TO_REPORT
-    finally:
-        report_module.unregister_report_section("best_practices")
-        report_module.unregister_report_section("obstacles")
+def test_knowledge_sections_are_registered_and_empty_without_their_data(data):
+    sections = draft_sections()
+    assert sections["best_practices"]["heading"] == "Best practices presented"
+    assert sections["obstacles"]["heading"] == "Obstacles raised"
+    keys = list(sections)
+    assert keys[-2:] == ["best_practices", "obstacles"]
+    assert sections["best_practices"]["html"] == report_module.NOTHING_TO_REPORT
+    assert sections["obstacles"]["html"] == report_module.NOTHING_TO_REPORT
 
 
 def test_demo_seeder_builds_one_draft_for_the_current_semester(frozen):
