@@ -64,9 +64,10 @@ class MeetingIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import selectors
+        from meetings import permissions, selectors
 
         context = super().get_context(request, *args, **kwargs)
+        context["can_see_activity_reports"] = permissions.can_see_activity_reports(request.user)
         context["upcoming"] = list(selectors.meetings_upcoming(user=request.user))
         context["years"] = list(selectors.meeting_years())
         context["calendar"] = selectors.calendar_feed_urls(request=request, user=request.user)

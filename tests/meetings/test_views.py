@@ -142,6 +142,25 @@ def test_index_lists_coming_meetings_and_the_archive(client, officer, meeting):
     assert titles == [past.title, meeting.title]
 
 
+@pytest.mark.parametrize(
+    ("roles", "sees_reports"),
+    [(["officer"], False), (["head"], True), (["presidency"], True)],
+)
+def test_index_links_to_action_items_and_reports_for_those_who_may_see_them(
+    client, meeting, roles, sees_reports
+):
+    client.force_login(user_in("BE", *roles))
+    soup = soup_of(client.get("/meetings/"))
+    links = {a.get_text(): a["href"] for a in soup.select("#meetings-follow-up a")}
+    assert links["Action items"] == "/meetings/actions/"
+    if sees_reports:
+        assert links["Activity reports to DAPIX"] == "/meetings/reports/"
+        assert client.get("/meetings/reports/").status_code == 200
+    else:
+        assert "Activity reports to DAPIX" not in links
+    assert client.get("/meetings/actions/").status_code == 200
+
+
 # --- .ics download ------------------------------------------------------------------------
 
 
