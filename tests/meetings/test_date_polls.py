@@ -415,7 +415,7 @@ def test_meeting_page_with_a_big_poll_has_a_bounded_query_count(
             assert client.get(meeting.url).status_code == 200
         counts[viewer.pk] = len(captured)
         # the poll and the agenda, proposals, minutes and action sections of the page
-        assert len(captured) <= 40, "\n".join(q["sql"][:150] for q in captured.captured_queries)
+        assert len(captured) <= 38, "\n".join(q["sql"][:150] for q in captured.captured_queries)
     answer(countries[1:])
     assert DatePollAnswer.objects.count() == 4 * 31
     for viewer in viewers:

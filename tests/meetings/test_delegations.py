@@ -311,7 +311,7 @@ def test_meeting_page_with_delegations_has_a_bounded_query_count(
     counts = {}
     # agenda, proposals, minutes and actions; +2 for the date poll and the online link's
     # registration check
-    for user, bound in ((head_be, 36), (organiser, 33)):
+    for user, bound in ((head_be, 35), (organiser, 31)):
         client.force_login(user)
         client.get(meeting.url)  # first visit of the session
         with django_assert_max_num_queries(bound) as captured:
