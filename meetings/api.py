@@ -75,6 +75,27 @@ class CarriedActionOut(Schema):
     meeting_title: str
 
 
+class DatePollCountsOut(Schema):
+    yes: int
+    if_need_be: int
+    no: int
+
+
+class DatePollOptionOut(Schema):
+    id: int
+    start: datetime.datetime
+    end: datetime.datetime
+    counts: DatePollCountsOut
+    chosen: bool
+
+
+class DatePollOut(Schema):
+    status: str
+    closes_at: datetime.datetime | None
+    options: list[DatePollOptionOut]
+    chosen_option_id: int | None
+
+
 class MeetingDetailOut(MeetingOut):
     description: str
     online_url: str | None
@@ -83,6 +104,7 @@ class MeetingDetailOut(MeetingOut):
     agenda: list[AgendaItemOut]
     actions_carried: list[CarriedActionOut]
     proposals_count: int
+    date_poll: DatePollOut | None
 
 
 def _meeting(request, meeting):
@@ -124,7 +146,10 @@ def meeting_list(request, year: int | None = None):
 @router.get(
     "/{meeting_id}",
     response={200: MeetingDetailOut, 401: ErrorOut, 404: ErrorOut},
-    summary="One meeting: details, agenda, open action items carried, proposals count",
+    summary=(
+        "One meeting: details, agenda, open action items carried, proposals count and the "
+        "date poll (answers counted per option) when there is one"
+    ),
 )
 def meeting_detail(request, meeting_id: int):
     meeting = selectors.meeting_visible_to(request.user, meeting_id)
@@ -138,9 +163,32 @@ def meeting_detail(request, meeting_id: int):
         else None,
         ical_uid=meeting.ical_uid,
         ical_sequence=meeting.ical_sequence,
+        date_poll=_date_poll(request, meeting),
         **_agenda_detail(request, meeting),
     )
     return data
+
+
+def _date_poll(request, meeting):
+    summary = selectors.date_poll_summary(user=request.user, meeting=meeting)
+    if summary is None:
+        return None
+    poll, tz = summary["poll"], meeting.tzinfo
+    return {
+        "status": poll.status,
+        "closes_at": poll.closes_at.astimezone(tz) if poll.closes_at else None,
+        "options": [
+            {
+                "id": row["option"].pk,
+                "start": row["option"].start.astimezone(tz),
+                "end": row["option"].end.astimezone(tz),
+                "counts": row["counts"],
+                "chosen": row["option"].pk == poll.chosen_option_id,
+            }
+            for row in summary["options"]
+        ],
+        "chosen_option_id": poll.chosen_option_id,
+    }
 
 
 # --- Agenda in the detail ------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Forms of the meeting page: what a Head of SPOC types to register or replace a delegate.
 The rules (cap, waiting list, deadline, one registration per address) live in services."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 
 from meetings.models import Registration
 
@@ -34,11 +38,6 @@ class SwapForm(forms.Form):
 
 
 # --- Date polls and feedback (m-polls) -----------------------------------------------------
-
-import datetime  # noqa: E402
-
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.utils.dateparse import parse_datetime  # noqa: E402
 
 POLL_ROWS = 5
 

@@ -82,7 +82,5 @@ class ActivityReportPanel(DashboardPanel):
                 else f"{day(start)} – {day(end)}"
             ),
             "list_url": reverse("meetings:report_list"),
-            "report_url": (
-                reverse("meetings:report_detail", args=[report.pk]) if report else None
-            ),
+            "report_url": (reverse("meetings:report_detail", args=[report.pk]) if report else None),
         }

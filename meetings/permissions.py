@@ -1,6 +1,6 @@
 """Who may see what of a meeting. Used by selectors, views, feeds and the API alike."""
 
-from portal.models import Role
+from portal.models import OrganisationKind, Role
 
 PRESIDENCY_ROLES = frozenset({Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
 
@@ -64,9 +64,14 @@ def head_country(user):
     return None
 
 
+def is_organiser(user):
+    """The organisers: Presidency roles and administrators (with or without the admin)."""
+    return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)
+
+
 def can_see_delegations(user):
     """The organisers see every delegation, with the dietary and accessibility notes."""
-    return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)
+    return is_organiser(user)
 
 
 # --- Agenda, proposals, minutes and action items -------------------------------------------
@@ -77,8 +82,6 @@ MINUTES_APPROVER_ROLES = frozenset({Role.PRESIDENCY_APPROVER, Role.ADMIN})
 def agency_of(user):
     """The agency an agency representative speaks for: their organisation when it is an
     agency and they hold the agency role; else None."""
-    from portal.models import OrganisationKind
-
     if not (can_see_meetings(user) and user.has_role(Role.AGENCY)):
         return None
     organisation = user.organisation if user.organisation_id else None
@@ -95,7 +98,7 @@ def can_update_action(user, action):
     """The Presidency, the owner country's Head of SPOC, or the owner agency's users."""
     if not can_see_meetings(user):
         return False
-    if user.has_role(*PRESIDENCY_ROLES) and is_presidency(user):
+    if is_presidency(user):
         return True
     if action.owner_country_id is not None:
         country = head_country(user)
@@ -105,11 +108,6 @@ def can_update_action(user, action):
 
 
 # --- Date polls, attendance, feedback (m-polls) --------------------------------------------
-
-
-def is_organiser(user):
-    """The organisers: Presidency roles and administrators (with or without the admin)."""
-    return can_see_meetings(user) and user.has_role(*PRESIDENCY_ROLES)
 
 
 def is_participant(user, meeting):
@@ -129,7 +127,7 @@ def can_give_feedback(user, meeting):
 # concern the whole network. Other members do not see reports.
 
 REPORT_EDITOR_ROLES = PRESIDENCY_ROLES
-REPORT_APPROVER_ROLES = frozenset({Role.PRESIDENCY_APPROVER, Role.ADMIN})
+REPORT_APPROVER_ROLES = MINUTES_APPROVER_ROLES
 
 
 def can_edit_activity_reports(user):
@@ -142,6 +140,4 @@ def can_approve_activity_reports(user):
 
 def can_see_activity_reports(user):
     """Anyone who may see some report: its writers (drafts too) and the heads (approved)."""
-    return can_edit_activity_reports(user) or (
-        can_see_meetings(user) and user.has_role(Role.HEAD)
-    )
+    return can_edit_activity_reports(user) or (can_see_meetings(user) and user.has_role(Role.HEAD))

@@ -5,13 +5,30 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Avg, Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from meetings import permissions
-from meetings.models import MeetingPage, MeetingYearPage, Registration
-from portal.models import AccessToken, PresidencyTerm
+from meetings import agenda_forms, permissions
+from meetings.forms import DatePollOpenForm, DelegateForm, FeedbackForm, SwapForm
+from meetings.models import (
+    ActionItem,
+    ActivityReport,
+    AgencyInvitation,
+    AgendaItem,
+    AgendaProposal,
+    DatePoll,
+    DatePollAnswer,
+    Feedback,
+    MeetingPage,
+    MeetingYearPage,
+    Minutes,
+    MinutesVersion,
+    ProposalSupport,
+    Registration,
+)
+from portal.models import AccessToken, Country, Organisation, PresidencyTerm
 from portal.tokens import access_token_for
 
 
@@ -177,8 +194,6 @@ def delegations_overview(*, user, meeting):
 
 def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None, now=None):
     """What the meeting page shows about delegations to this user."""
-    from meetings.forms import DelegateForm, SwapForm
-
     now = now or timezone.now()
     context = {
         "registration_open": (
@@ -203,18 +218,6 @@ def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None
 # action items carried from earlier meetings and the approved minutes; the Presidency also
 # sees the minutes' drafts and history. Each list is one query (plus prefetches), whatever
 # its length.
-
-from django.db.models import Count, Prefetch, Q  # noqa: E402
-
-from meetings.models import (  # noqa: E402
-    ActionItem,
-    AgencyInvitation,
-    AgendaItem,
-    AgendaProposal,
-    Minutes,
-    MinutesVersion,
-)
-from portal.models import Organisation  # noqa: E402
 
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
 
@@ -251,8 +254,6 @@ def proposals_of(*, user, meeting):
 
 
 def _supports():
-    from meetings.models import ProposalSupport
-
     return ProposalSupport.objects.select_related("country").order_by("country__name")
 
 
@@ -344,8 +345,6 @@ def actions_network(*, status=None, owner=None, overdue=False, today=None):
 
 def agenda_context(*, user, meeting, forms=None, now=None):
     """What the meeting page shows about proposals, agenda, minutes and actions."""
-    from meetings import agenda_forms
-
     forms = forms or {}
     now = now or timezone.now()
     # Roles first (cached on the user): only Presidency roles pay for the permission check.
@@ -455,9 +454,7 @@ def date_poll_overview(*, user, meeting):
     """The meeting's date poll as everyone logged in sees it: the candidates (with their
     counts), the answers per country, and, for Heads of SPOC and the organisers, the
     countries that have not answered. Four queries, whatever the number of answers."""
-    from meetings.models import DatePoll, DatePollAnswer
-    from meetings.services import date_poll_is_open
-    from portal.models import Country
+    from meetings.services import date_poll_is_open  # services import the selectors
 
     poll = DatePoll.objects.filter(meeting=meeting).first()
     if poll is None:
@@ -515,6 +512,29 @@ def date_poll_overview(*, user, meeting):
     }
 
 
+def date_poll_summary(*, user, meeting):
+    """The meeting's date poll for the API: status, options in order with the number of
+    answers of each kind, and the chosen option; None when there is no poll (or for
+    strangers). Everyone in the network sees the answers, so the counts are for everyone.
+    Two queries, however many options."""
+    if not permissions.can_see_meetings(user):
+        return None
+    poll = DatePoll.objects.filter(meeting=meeting).first()
+    if poll is None:
+        return None
+    kinds = DatePollAnswer.Answer.values
+    options = poll.options.annotate(
+        **{f"n_{kind}": Count("answers", filter=Q(answers__answer=kind)) for kind in kinds}
+    ).order_by("start", "pk")
+    return {
+        "poll": poll,
+        "options": [
+            {"option": option, "counts": {kind: getattr(option, f"n_{kind}") for kind in kinds}}
+            for option in options
+        ],
+    }
+
+
 def attendance_overview(*, user, meeting, now=None):
     """After the meeting has started: the confirmed delegates with what was recorded (for
     the organisers), and per country or agency the counts (for everyone, once recorded)."""
@@ -562,10 +582,7 @@ def attendance_overview(*, user, meeting, now=None):
 def feedback_overview(*, user, meeting, now=None):
     """The user's own feedback form (participants and heads, from the end of the meeting
     for 30 days) and, for the organisers, the aggregate: average, count, comments."""
-    from django.db.models import Avg, Count
-
-    from meetings.models import Feedback
-    from meetings.services import feedback_window
+    from meetings.services import feedback_window  # services import the selectors
 
     now = now or timezone.now()
     if now < meeting.end or meeting.is_cancelled:
@@ -593,8 +610,6 @@ def feedback_overview(*, user, meeting, now=None):
 
 def poll_context(*, user, meeting, forms=None, now=None):
     """What the meeting page shows of the date poll, the attendance record and feedback."""
-    from meetings.forms import DatePollOpenForm, FeedbackForm
-
     forms = forms or {}
     now = now or timezone.now()
     overview = date_poll_overview(user=user, meeting=meeting)
@@ -643,8 +658,6 @@ def poll_context(*, user, meeting, forms=None, now=None):
 def activity_reports_visible_to(user):
     """Reports the user may read: every report for the Presidency and administrators,
     approved ones for Heads of SPOC, none for anyone else. Newest period first."""
-    from meetings.models import ActivityReport
-
     qs = ActivityReport.objects.select_related(
         "presidency__country", "created_by", "approved_by"
     ).order_by("-period_start", "-pk")

@@ -7,9 +7,12 @@ runs on every publication (admin, workflow approval, scheduled publishing, these
 through the page_published hand-off in meetings.signal_handlers."""
 
 import datetime
+import difflib
 import hashlib
 import json
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -17,17 +20,33 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from meetings import permissions
+from meetings import calendar, emails, permissions
 from meetings.models import (
+    ActionItem,
     ActivityReport,
     ActivityReportSection,
+    AgencyInvitation,
+    AgendaItem,
+    AgendaProposal,
+    Attendance,
+    CalendarMessageSent,
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    Feedback,
     MeetingIndexPage,
     MeetingPage,
     MeetingYearPage,
+    Minutes,
+    MinutesVersion,
+    ProposalSupport,
     Registration,
+    ReminderSent,
+    TopicKind,
     time_zone_names,
 )
-from meetings.selectors import forget_upcoming
+from meetings.selectors import delegation_scope, forget_upcoming
+from portal.models import OrganisationKind, Role, User
 from portal.reference import presidency_on
 
 # What calendar clients must be told about: time, place and status.
@@ -219,13 +238,6 @@ def _clean_delegate(meeting, *, name, email, exclude_pk=None):
     return name, email
 
 
-def _head_country_or_deny(actor):
-    country = permissions.head_country(actor)
-    if country is None:
-        raise PermissionDenied("Only a Head of SPOC registers their country's delegates.")
-    return country
-
-
 def _own_registration_or_deny(actor, registration):
     scope = _delegation_scope_or_deny(actor, registration.meeting)
     if (registration.country_id, registration.organisation_id) != (
@@ -367,44 +379,23 @@ def registration_swap(*, actor, registration, name, email, now=None):
 # - Minutes are plain text (rendered with line breaks, escaped), never HTML: nothing to
 #   sanitise and an honest line diff.
 
-import difflib  # noqa: E402
-
-from meetings.models import (  # noqa: E402
-    ActionItem,
-    AgencyInvitation,
-    AgendaItem,
-    AgendaProposal,
-    Minutes,
-    MinutesVersion,
-    ProposalSupport,
-    TopicKind,
-)
-from portal.models import OrganisationKind  # noqa: E402
-
 CLOSED_MEETING_STATUSES = (MeetingPage.Status.HELD, MeetingPage.Status.CANCELLED)
-
-
-def agency_is_invited(*, meeting, organisation):
-    return AgencyInvitation.objects.filter(meeting=meeting, organisation=organisation).exists()
 
 
 def _delegation_scope_or_deny(actor, meeting):
     """Whose delegation the actor registers: a Head of SPOC's country, or the agency of an
     agency representative whose agency is invited to the meeting (same cap per delegation)."""
-    country = permissions.head_country(actor)
-    if country is not None:
-        return {"country": country, "organisation": None}
-    agency = permissions.agency_of(actor)
-    if agency is not None and agency_is_invited(meeting=meeting, organisation=agency):
-        return {"country": None, "organisation": agency}
+    scope = delegation_scope(user=actor, meeting=meeting)
+    if scope is not None:
+        return scope
     raise PermissionDenied(
         "Only a Head of SPOC, or an invited agency's representative, registers delegates."
     )
 
 
-def _presidency_or_deny(actor):
+def _presidency_or_deny(actor, what="This"):
     if not permissions.is_presidency(actor):
-        raise PermissionDenied("Only the Presidency does this.")
+        raise PermissionDenied(f"{what} is for the Presidency (the organisers) only.")
 
 
 def _meeting_is_coming(meeting, now):
@@ -452,9 +443,7 @@ def _proposer_or_deny(actor):
 
 
 def _proposal_locked(proposal):
-    return AgendaProposal.objects.select_for_update().select_related("meeting").get(
-        pk=proposal.pk
-    )
+    return AgendaProposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
 
 
 @transaction.atomic
@@ -682,9 +671,9 @@ def _agenda_item_write(item, *, agencies, documents, **values):
 
 def _renumber_agenda(meeting):
     for number, item_pk in enumerate(
-        AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk").values_list(
-            "pk", flat=True
-        ),
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True),
         start=1,
     ):
         AgendaItem.objects.filter(pk=item_pk).exclude(position=number).update(position=number)
@@ -788,9 +777,10 @@ def meeting_delegate_cap_change(*, meeting):
     for country_id, organisation_id in list(delegations):
         scope = {"country_id": country_id, "organisation_id": organisation_id}
         rows = Registration.objects.filter(meeting=meeting, **scope)
-        free = meeting.delegates_per_country - rows.filter(
-            status=Registration.Status.CONFIRMED
-        ).count()
+        free = (
+            meeting.delegates_per_country
+            - rows.filter(status=Registration.Status.CONFIRMED).count()
+        )
         if free <= 0:
             continue
         for registration in rows.filter(status=Registration.Status.WAITING).order_by(
@@ -895,6 +885,7 @@ def minutes_approve(*, actor, meeting, version_number, now=None):
 def minutes_diff(old, new):
     """Unified line diff between two versions' texts, as (kind, line) pairs for display
     (escaped by the template)."""
+
     def lines(version):
         if version is None:
             return []
@@ -996,16 +987,6 @@ def action_item_set_status(*, actor, action, status, note="", now=None):
 # iTIP invitations (REQUEST / CANCEL) by email, reminders, and after the meeting the
 # attendance record and a short feedback form.
 
-from meetings.models import (  # noqa: E402
-    Attendance,
-    CalendarMessageSent,
-    DatePoll,
-    DatePollAnswer,
-    DatePollOption,
-    Feedback,
-    ReminderSent,
-)
-
 FEEDBACK_EDIT_DAYS = 30
 REGISTRATION_REMINDER_BEFORE = datetime.timedelta(days=7)
 MEETING_REMINDER_BEFORE = datetime.timedelta(days=2)
@@ -1015,11 +996,6 @@ NO_REMINDER_STATUSES = (
     MeetingPage.Status.POSTPONED,
     MeetingPage.Status.HELD,
 )
-
-
-def _presidency_or_deny(actor, what="This"):
-    if not permissions.is_presidency(actor):
-        raise PermissionDenied(f"{what} is for the Presidency (the organisers) only.")
 
 
 def _poll_locked(poll):
@@ -1149,10 +1125,6 @@ def date_poll_decide(*, actor, poll, option, now=None):
 
 
 def itip_organizer(meeting):
-    from email.utils import parseaddr
-
-    from django.conf import settings
-
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if meeting.presidency_id:
         name = f"{meeting.presidency.country.name} Presidency"
@@ -1167,8 +1139,6 @@ def itip_send(*, meeting, name, email, method, now=None):
     whether a message went out: nothing is sent when this address already has this method at
     the meeting's sequence. A different message at a sequence the address already holds
     (an invitation after a withdrawal) raises the meeting's SEQUENCE first."""
-    from meetings import calendar, emails
-
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(method)
     meeting = _meeting_locked(meeting)
@@ -1286,8 +1256,6 @@ def _enqueue_participant_update(meeting_id):
 
 
 def _remind_once(*, meeting, kind, email, send):
-    from django.db import IntegrityError
-
     try:
         with transaction.atomic():
             _, created = ReminderSent.objects.get_or_create(
@@ -1303,9 +1271,6 @@ def _remind_once(*, meeting, kind, email, send):
 
 def reminders_send(*, now=None):
     """Send the reminders that are due at `now`. Returns the number sent."""
-    from meetings import emails
-    from portal.models import Role, User
-
     now = now or timezone.now()
     live = MeetingPage.objects.live().exclude(status__in=NO_REMINDER_STATUSES)
     sent = 0

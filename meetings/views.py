@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import calendar, permissions, selectors, services
+from meetings import agenda_forms, calendar, permissions, selectors, services
 from meetings.forms import (
     ActivityReportCreateForm,
     ActivityReportSectionForm,
@@ -19,7 +21,7 @@ from meetings.forms import (
     FeedbackForm,
     SwapForm,
 )
-from meetings.models import DatePoll, MeetingIndexPage
+from meetings.models import ActionItem, AgendaItem, AgendaProposal, DatePoll, MeetingIndexPage
 from portal.models import AccessToken, Country
 from portal.tokens import access_token_reset, user_for_access_token
 
@@ -165,13 +167,6 @@ def delegate_swap(request, meeting_id, registration_id):
 # POST forms on the meeting page (no JavaScript needed). A meeting the user may not see is a
 # 404; a role that may not act is a 403 (the services decide); bad input re-renders the
 # page with the form's errors (400) or, for one-button forms, comes back as a message.
-
-from django.core.paginator import Paginator  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.views.decorators.http import require_http_methods  # noqa: E402
-
-from meetings import agenda_forms  # noqa: E402
-from meetings.models import ActionItem, AgendaItem, AgendaProposal  # noqa: E402
 
 
 def _visible_meeting(request, meeting_id):
@@ -519,13 +514,6 @@ def actions_list(request):
 # --- Date polls, attendance, feedback (m-polls) --------------------------------------------
 
 
-def _visible_meeting(request, meeting_id):
-    meeting = selectors.meeting_visible_to(request.user, meeting_id)
-    if meeting is None:
-        raise Http404("No such meeting")
-    return meeting
-
-
 def _presidency_meeting(request, meeting_id):
     meeting = _visible_meeting(request, meeting_id)
     if not permissions.is_presidency(request.user):
@@ -542,10 +530,6 @@ def _meeting_poll(meeting):
 
 def _error_messages(error):
     return list(error.messages) if hasattr(error, "messages") else [str(error)]
-
-
-def _to(meeting, anchor):
-    return redirect(f"{meeting.url}#{anchor}")
 
 
 @require_POST
@@ -735,9 +719,7 @@ def _report_detail_page(request, report, *, section_forms=None, error=None, stat
         "report": report,
         "rows": rows,
         "can_edit": can_edit,
-        "can_approve": (
-            not report.is_approved and permissions.can_approve_activity_reports(user)
-        ),
+        "can_approve": (not report.is_approved and permissions.can_approve_activity_reports(user)),
         "is_creator": report.created_by_id == user.pk,
         "error": error,
         "list_url": reverse("meetings:report_list"),

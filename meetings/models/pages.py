@@ -23,6 +23,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.models import PresidencyTerm
+
 ICAL_UID_DOMAIN = "spoc-network-portal"
 
 
@@ -64,9 +66,10 @@ class MeetingIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import selectors
+        from meetings import permissions, selectors
 
         context = super().get_context(request, *args, **kwargs)
+        context["can_see_activity_reports"] = permissions.can_see_activity_reports(request.user)
         context["upcoming"] = list(selectors.meetings_upcoming(user=request.user))
         context["years"] = list(selectors.meeting_years())
         context["calendar"] = selectors.calendar_feed_urls(request=request, user=request.user)
@@ -297,6 +300,13 @@ class MeetingPage(Page):
         from meetings import permissions, selectors
 
         context = super().get_context(request, *args, **kwargs)
+        if self.presidency_id and not MeetingPage.presidency.is_cached(self):
+            # The host line shows the term's country: one query for both, not two.
+            self.presidency = (
+                PresidencyTerm.objects.select_related("country")
+                .filter(pk=self.presidency_id)
+                .first()
+            )
         context["attachments"] = [
             item.document
             for item in self.documents.select_related("document").order_by("sort_order")

@@ -415,7 +415,7 @@ def test_meeting_page_with_a_big_poll_has_a_bounded_query_count(
             assert client.get(meeting.url).status_code == 200
         counts[viewer.pk] = len(captured)
         # the poll and the agenda, proposals, minutes and action sections of the page
-        assert len(captured) <= 40, "\n".join(q["sql"][:150] for q in captured.captured_queries)
+        assert len(captured) <= 38, "\n".join(q["sql"][:150] for q in captured.captured_queries)
     answer(countries[1:])
     assert DatePollAnswer.objects.count() == 4 * 31
     for viewer in viewers:
@@ -452,3 +452,45 @@ def test_registered_participants_get_the_new_date_as_a_calendar_update(
     event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == CANDIDATES[1][0]
     assert event["SEQUENCE"] == MeetingPage.objects.get(pk=meeting.pk).ical_sequence > 0
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_api_detail_gives_the_poll_with_counts_and_the_chosen_date(
+    client, meeting, head_be, head_de
+):
+    client.force_login(user_in("BE", "officer"))
+    assert client.get(f"/api/v1/meetings/{meeting.pk}").json()["date_poll"] is None
+
+    poll = open_poll(meeting)
+    date_poll_answer(actor=head_be, poll=poll, answers=answer_values(poll, "yes", "if_need_be"))
+    date_poll_answer(actor=head_de, poll=poll, answers=answer_values(poll, "no", "yes"))
+    first, second = poll.options.order_by("start")
+    data = client.get(f"/api/v1/meetings/{meeting.pk}").json()["date_poll"]
+    assert data["status"] == "open"
+    assert data["chosen_option_id"] is None
+    assert [(o["id"], o["start"], o["counts"], o["chosen"]) for o in data["options"]] == [
+        (first.pk, "2026-12-03T09:30:00Z", {"yes": 1, "if_need_be": 0, "no": 1}, False),
+        (second.pk, "2026-12-10T09:30:00Z", {"yes": 1, "if_need_be": 1, "no": 0}, False),
+    ]
+
+    date_poll_decide(actor=presidency_user(), poll=poll, option=second)
+    data = client.get(f"/api/v1/meetings/{meeting.pk}").json()
+    assert data["date_poll"]["status"] == "decided"
+    assert data["date_poll"]["chosen_option_id"] == second.pk
+    assert [o["chosen"] for o in data["date_poll"]["options"]] == [False, True]
+    assert data["start"] == "2026-12-10T09:30:00Z"  # the meeting took the chosen date
+
+
+def test_api_poll_is_in_the_openapi_schema(client, meeting):
+    client.force_login(user_in("BE", "officer"))
+    schema = client.get("/api/v1/openapi.json").json()
+    detail = schema["paths"]["/api/v1/meetings/{meeting_id}"]["get"]
+    ref = detail["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+    assert "date_poll" in properties
+    poll = schema["components"]["schemas"]["DatePollOut"]["properties"]
+    assert {"status", "options", "chosen_option_id"} <= set(poll)
+    option = schema["components"]["schemas"]["DatePollOptionOut"]["properties"]
+    assert {"start", "end", "counts", "chosen"} <= set(option)

@@ -142,6 +142,25 @@ def test_index_lists_coming_meetings_and_the_archive(client, officer, meeting):
     assert titles == [past.title, meeting.title]
 
 
+@pytest.mark.parametrize(
+    ("roles", "sees_reports"),
+    [(["officer"], False), (["head"], True), (["presidency"], True)],
+)
+def test_index_links_to_action_items_and_reports_for_those_who_may_see_them(
+    client, meeting, roles, sees_reports
+):
+    client.force_login(user_in("BE", *roles))
+    soup = soup_of(client.get("/meetings/"))
+    links = {a.get_text(): a["href"] for a in soup.select("#meetings-follow-up a")}
+    assert links["Action items"] == "/meetings/actions/"
+    if sees_reports:
+        assert links["Activity reports to DAPIX"] == "/meetings/reports/"
+        assert client.get("/meetings/reports/").status_code == 200
+    else:
+        assert "Activity reports to DAPIX" not in links
+    assert client.get("/meetings/actions/").status_code == 200
+
+
 # --- .ics download ------------------------------------------------------------------------
 
 
@@ -279,7 +298,8 @@ def test_index_query_count_does_not_grow_with_meetings(client, officer, meeting)
     _more_meetings(10)
     many = _count(client, "/meetings/")
     assert len(many) == len(few)
-    assert len(many) <= 24, "\n".join(q["sql"][:150] for q in many.captured_queries)
+    # +1 since the roles are looked up for the link to the activity reports
+    assert len(many) <= 25, "\n".join(q["sql"][:150] for q in many.captured_queries)
 
 
 def test_meeting_page_query_count_is_pinned(client, officer, meeting):
@@ -289,7 +309,7 @@ def test_meeting_page_query_count_is_pinned(client, officer, meeting):
     many = _count(client, meeting.url)
     assert len(many) == len(few)
     # agenda sections, +1 for the date poll, +1 for the online link's registration check
-    assert len(many) <= 32, "\n".join(q["sql"][:150] for q in many.captured_queries)
+    assert len(many) <= 31, "\n".join(q["sql"][:150] for q in many.captured_queries)
 
 
 def test_download_query_count_is_pinned(client, officer, meeting):
