@@ -91,3 +91,9 @@ test-search-conformance: install
 .PHONY: bench-search
 bench-search: install
 	$(PY) -m bench.search $(BENCH_ARGS)
+
+# Page benchmark (prints figures, asserts nothing): SQL queries and server time of the main
+# pages with 31 countries x 11 fact sheets; see docs/performance.md.
+.PHONY: bench-pages
+bench-pages: install
+	$(PY) -m bench.pages $(BENCH_ARGS)

@@ -176,13 +176,14 @@ class AttachmentsTextMixin:
     `search_fields` (the attachments' related_name must be "documents")."""
 
     def attachments_text(self):
-        document_ids = [item.document_id for item in self.documents.all()]
-        if not document_ids:
-            return ""
-        texts = DocumentText.objects.filter(document_id__in=document_ids).values_list(
-            "text", flat=True
-        )
-        return "\n".join(text for text in texts if text)
+        # Reads `documents__document__knowledge_text` as prefetched by the search sources
+        # (knowledge.selectors.for_search), so a results page costs no query per hit.
+        texts = []
+        for item in self.documents.all():
+            extracted = getattr(item.document, "knowledge_text", None)
+            if extracted is not None and extracted.text:
+                texts.append(extracted.text)
+        return "\n".join(texts)
 
     def attachment_documents(self):
         return [item.document for item in self.documents.select_related("document")]

@@ -323,6 +323,27 @@ def fact_sheet_revisions(sheet):
 # --- Best practices, obstacles, documents ---------------------------------------------------
 
 
+ATTACHMENT_TEXTS = "documents__document__knowledge_text"
+
+
+def fact_sheets_for_search(user):
+    """Fact sheets as a site-search source: everything their indexed text and the results'
+    highlights read (structured rows, attachment texts) comes prefetched."""
+    return fact_sheets_with_structure(fact_sheets_for(user)).prefetch_related(ATTACHMENT_TEXTS)
+
+
+def best_practices_for_search(user):
+    return best_practices_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
+
+
+def obstacles_for_search(user):
+    return obstacles_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
+
+
+def knowledge_documents_for_search(user):
+    return knowledge_documents_for(user).prefetch_related(ATTACHMENT_TEXTS)
+
+
 def best_practices_for(user):
     return _visible(BestPracticePage.objects.live(), user)
 

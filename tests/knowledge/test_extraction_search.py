@@ -195,3 +195,38 @@ def test_view_restricted_subtree_is_left_out_of_search_and_matrix(client, office
     assert client.get(f"/knowledge/factsheets/{sheet.pk}/changes/").status_code == 404
     # Administrators pass group restrictions.
     assert [r.url for r in site_search(admin, "Austrian rules").results] == [sheet.url]
+
+
+def _search_page_queries(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/search/?q=no+limit+in+time")  # first visit of the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/?q=no+limit+in+time")
+    assert response.status_code == 200
+    return len(captured), len(soup_of(response).select("#search-results li, .search-result"))
+
+
+def test_search_results_page_costs_no_query_per_fact_sheet_hit(
+    client, officer_be, django_assert_max_num_queries
+):
+    """Highlights read each hit's structured rows and attachment texts: they come prefetched,
+    so ten hits cost what two cost."""
+    client.force_login(officer_be)
+    rules = [
+        {"action": "hot_pursuit", "neighbour": code, "apprehension": "b"}
+        for code in ("NL", "LU", "FR")
+    ]
+    document = Document.objects.create(
+        title="Circular", file=ContentFile(pdf_bytes(PDF_PHRASE), name="circular.pdf")
+    )
+    for code in ("BE", "DE"):
+        sheet = make_sheet(code, "hot-pursuit", rules=rules, summary="No limit in time.")
+        FactSheetDocument.objects.create(page=sheet, document=document)
+    few, shown_few = _search_page_queries(client, django_assert_max_num_queries)
+    for code in ("AT", "CZ", "DK", "ES", "IT", "PL", "PT", "SE"):
+        make_sheet(code, "hot-pursuit", rules=rules, summary="No limit in time.")
+    many, shown_many = _search_page_queries(client, django_assert_max_num_queries)
+    assert shown_many > shown_few
+    assert many == few
