@@ -2,28 +2,14 @@
 and a comparison. A4, sober: a running header with the title and the generation date, page
 numbers in the footer, every sheet's "last reviewed" and every legal basis's "as of" date.
 
-The PDFs load no external resource: the stylesheet is part of the template and the URL
-fetcher refuses everything (a link or image in a sheet's rich text is never fetched)."""
+Drawn with portal.exports.render_pdf, which loads no external resource (a link or image in a
+sheet's rich text is never fetched)."""
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from knowledge import compare, selectors
 from knowledge.topics import topic_order
-
-PDF_CONTENT_TYPE = "application/pdf"
-
-
-def _no_fetch(url, *args, **kwargs):
-    """The document has no external resources; never fetch a URL a sheet might name."""
-    raise ValueError(f"External resources are not loaded: {url}")
-
-
-def render_pdf(template, context, *, base_url=None):
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=base_url, url_fetcher=_no_fetch).write_pdf()
+from portal.exports import render_pdf
 
 
 def country_sheets(country, *, user, request=None, today=None):

@@ -5,13 +5,14 @@ All GET, so every answer has a shareable URL. Bad parameters give the form again
 error and a 400 status (an unknown country in a PDF export URL: 404), never a 500."""
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from knowledge import compare, exports, quick_answer
 from knowledge.compare import ParamError
 from knowledge.topics import TOPICS
+from portal.exports import PDF_CONTENT_TYPE, download_response
 from portal.reference import normalise_country_code
 
 # --- Forms ------------------------------------------------------------------------------------
@@ -170,10 +171,7 @@ def country_pdf(request, code):
 
 
 def _pdf_response(pdf, filename):
-    response = HttpResponse(pdf, content_type=exports.PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(pdf, content_type=PDF_CONTENT_TYPE, filename=filename)
 
 
 # --- Quick answer -----------------------------------------------------------------------------

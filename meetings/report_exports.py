@@ -7,7 +7,6 @@ converters below only ever see the few allowed tags."""
 import io
 
 import lxml.html
-from django.template.loader import render_to_string
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -17,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from meetings.report import day
+from portal.exports import render_pdf
 
 NETWORK = "Network of Heads of SPOC"
 SUBTITLE = (
@@ -28,8 +28,6 @@ DISCLAIMER = (
     "Working document of the network of Heads of SPOC, prepared on the SPOC Network Portal. "
     "It is not an official document of the Council of the European Union."
 )
-PDF_CONTENT_TYPE = "application/pdf"
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def export_filename(report, extension):
@@ -60,16 +58,8 @@ def _document_context(report, sections):
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _no_fetch(url, *args, **kwargs):
-    """The document has no external resources; never fetch a URL a section might name."""
-    raise ValueError(f"External resources are not loaded: {url}")
-
-
 def report_pdf(report, sections):
-    from weasyprint import HTML
-
-    html = render_to_string("meetings/report/report_pdf.html", _document_context(report, sections))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return render_pdf("meetings/report/report_pdf.html", _document_context(report, sections))
 
 
 # --- DOCX -----------------------------------------------------------------------------------

@@ -22,15 +22,13 @@ from meetings.forms import (
     SwapForm,
 )
 from meetings.models import ActionItem, AgendaItem, AgendaProposal, DatePoll, MeetingIndexPage
+from portal.exports import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, download_response
 from portal.models import AccessToken, Country
 from portal.tokens import access_token_reset, user_for_access_token
 
 
 def _ics_response(body, filename):
-    response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(body, content_type=calendar.CONTENT_TYPE, filename=filename)
 
 
 @require_GET
@@ -780,21 +778,14 @@ def report_approve(request, report_id):
     return redirect("meetings:report_detail", report_id=report.pk)
 
 
-def _export_response(body, content_type, filename):
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 def report_pdf(request, report_id):
     from meetings import report_exports
 
     report = _report_or_404(request, report_id)
     body = report_exports.report_pdf(report, selectors.activity_report_sections(report))
-    return _export_response(
-        body, report_exports.PDF_CONTENT_TYPE, report_exports.export_filename(report, "pdf")
+    return download_response(
+        body, content_type=PDF_CONTENT_TYPE, filename=report_exports.export_filename(report, "pdf")
     )
 
 
@@ -804,8 +795,10 @@ def report_docx(request, report_id):
 
     report = _report_or_404(request, report_id)
     body = report_exports.report_docx(report, selectors.activity_report_sections(report))
-    return _export_response(
-        body, report_exports.DOCX_CONTENT_TYPE, report_exports.export_filename(report, "docx")
+    return download_response(
+        body,
+        content_type=DOCX_CONTENT_TYPE,
+        filename=report_exports.export_filename(report, "docx"),
     )
 
 

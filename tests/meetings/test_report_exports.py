@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from meetings.report_exports import DOCX_CONTENT_TYPE
 from meetings.services import (
     activity_report_approve,
     activity_report_create,
     activity_report_section_update,
 )
+from portal.exports import DOCX_CONTENT_TYPE
 from tests.factories import user_in
 from tests.meetings.report_data import NOW, build_period_data
 
@@ -28,6 +28,8 @@ HEADINGS = [
     "4. Agenda topics",
     "5. Conclusions",
     "6. Action items and their status",
+    "7. Best practices presented",  # the knowledge base's sections
+    "8. Obstacles raised",
 ]
 
 
