@@ -11,7 +11,6 @@ no serious violation on the meeting page at the end."""
 
 import datetime
 import email
-import zoneinfo
 
 import icalendar
 import pytest
@@ -20,27 +19,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import MeetingPage
-from portal.models import Organisation
 from tests.browser.helpers import describe, log_in, log_out, run_axe, serious_violations
-from tests.factories import UserFactory, user_in
+from tests.browser.meeting_steps import DUBLIN, answer_poll, meeting_cast, open_date_poll
 from tests.meetings.conftest import make_meeting
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
 TOPIC = "Data quality of SIENA messages"
-
-
-def answer_poll(page, meeting, values):
-    page.goto(meeting.url)
-    form = page.locator("#date-poll-answer")
-    for index, value in enumerate(values):
-        form.locator("fieldset").nth(index).get_by_label(value, exact=True).check()
-    form.get_by_role("button", name="Save my country's answers").click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("status")).to_contain_text("Your country's answers are saved")
 
 
 def register_delegate(page, meeting, name, address):
@@ -74,28 +61,12 @@ def test_meeting_from_date_poll_to_approved_minutes(page, axe_source):
         end=datetime.datetime.combine(day, datetime.time(17, 0), DUBLIN),
         online_url="",
     )
-    user_in("IE", "presidency", email="pres@example.eu")
-    user_in("IE", "presidency_approver", email="approver@example.eu")
-    user_in("BE", "head", email="head.be@example.eu")
-    user_in("DE", "head", email="head.de@example.eu")
-    UserFactory(
-        email="agency@example.eu",
-        organisation=Organisation.objects.get(slug="europol"),
-        roles=["agency"],
-    )
+    meeting_cast(approver=True)
     first, second = day + datetime.timedelta(days=7), day + datetime.timedelta(days=14)
 
     # 1. The Presidency opens a date poll with two candidate dates.
     log_in(page, "pres@example.eu")
-    page.goto(meeting.url)
-    form = page.locator("#date-poll-open")
-    form.get_by_label("Candidate 1: start").fill(f"{first}T09:30")
-    form.get_by_label("Candidate 1: end").fill(f"{first}T17:00")
-    form.get_by_label("Candidate 2: start").fill(f"{second}T10:00")
-    form.get_by_label("Candidate 2: end").fill(f"{second}T16:00")
-    form.get_by_role("button", name="Open the date poll").click()
-    page.wait_for_load_state()
-    expect(page.locator("#date-poll-status")).to_contain_text("Open")
+    open_date_poll(page, meeting, first, second)
     log_out(page)
 
     # 2. Both heads answer for their countries.

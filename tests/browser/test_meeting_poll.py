@@ -4,32 +4,20 @@ and the meeting page shows it. An agency user sees the poll read-only. axe-core 
 serious accessibility violation on a meeting page with a poll."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portal.models import Organisation
 from tests.browser.helpers import describe, log_in, log_out, run_axe, serious_violations
-from tests.factories import UserFactory, user_in
+from tests.browser.meeting_steps import DUBLIN, answer_poll, meeting_cast, open_date_poll
+from tests.factories import user_in
 from tests.meetings.conftest import make_meeting
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
-
-
-def answer(page, meeting, values):
-    page.goto(meeting.url)
-    form = page.locator("#date-poll-answer")
-    for index, value in enumerate(values):
-        form.locator("fieldset").nth(index).get_by_label(value, exact=True).check()
-    form.get_by_role("button", name="Save my country's answers").click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("status")).to_contain_text("Your country's answers are saved")
 
 
 def test_poll_from_candidates_to_chosen_date(page, axe_source):
@@ -38,37 +26,22 @@ def test_poll_from_candidates_to_chosen_date(page, axe_source):
         start=datetime.datetime.combine(day, datetime.time(9, 30), DUBLIN),
         end=datetime.datetime.combine(day, datetime.time(17, 0), DUBLIN),
     )
-    user_in("IE", "presidency", email="pres@example.eu")
-    user_in("BE", "head", email="head.be@example.eu")
-    user_in("DE", "head", email="head.de@example.eu")
-    UserFactory(
-        email="agency@example.eu",
-        organisation=Organisation.objects.get(slug="europol"),
-        roles=["agency"],
-    )
+    meeting_cast()
     first, second = day + datetime.timedelta(days=7), day + datetime.timedelta(days=14)
 
     # The Presidency offers two dates.
     log_in(page, "pres@example.eu")
-    page.goto(meeting.url)
-    form = page.locator("#date-poll-open")
-    form.get_by_label("Candidate 1: start").fill(f"{first}T09:30")
-    form.get_by_label("Candidate 1: end").fill(f"{first}T17:00")
-    form.get_by_label("Candidate 2: start").fill(f"{second}T10:00")
-    form.get_by_label("Candidate 2: end").fill(f"{second}T16:00")
-    form.get_by_role("button", name="Open the date poll").click()
-    page.wait_for_load_state()
-    expect(page.locator("#date-poll-status")).to_contain_text("Open")
+    open_date_poll(page, meeting, first, second)
     log_out(page)
 
     # Two heads answer; Germany changes its mind once.
     log_in(page, "head.be@example.eu")
-    answer(page, meeting, ["Yes", "If need be"])
+    answer_poll(page, meeting, ["Yes", "If need be"])
     violations = serious_violations(run_axe(page, axe_source))
     assert violations == [], describe(violations)
     log_out(page)
     log_in(page, "head.de@example.eu")
-    answer(page, meeting, ["Yes", "Yes"])
+    answer_poll(page, meeting, ["Yes", "Yes"])
     page.locator("#date-poll-answer fieldset").nth(1).get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Change my country's answers").click()
     page.wait_for_load_state()
