@@ -162,7 +162,7 @@ def main(argv=None):
         ("presidency.ie@example.eu", "Meeting page (Presidency)", meeting.url),
         (
             "officer.be@example.eu",
-            "Fact sheet index (31 × 11)",
+            "Fact sheet index",
             FactSheetIndexPage.objects.get().url,
         ),
         (
