@@ -18,6 +18,20 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def fresh_search_index():
+    """Empties the search index before the test. The suite's index keeps the documents of
+    earlier tests (a rolled-back transaction does not un-index), which PostgreSQL never
+    overwrites since its ids are not reused; tests that count hits or misses use this."""
+    from modelsearch.backends import get_search_backend
+    from modelsearch.backends.base import get_model_root
+    from modelsearch.index import get_indexed_models
+
+    backend = get_search_backend()
+    for root in {get_model_root(model) for model in get_indexed_models()}:
+        backend.get_index_for_model(root).reset()
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

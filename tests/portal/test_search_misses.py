@@ -5,7 +5,7 @@ import pytest
 from portal.models import SearchMiss
 from tests.helpers import soup_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_search_index")]
 
 
 def test_searches_with_no_result_are_counted_and_listed_for_admins(client, officer_be, admin):
