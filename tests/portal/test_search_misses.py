@@ -38,6 +38,12 @@ def test_only_administrators_reach_the_report(client, make_user):
 
 
 def test_a_search_with_results_is_not_a_miss(client, officer_be):
+    from modelsearch.backends import get_search_backend
+
+    from portal.models import UpdateIndexPage
+
+    get_search_backend().add(UpdateIndexPage.objects.get())  # "Presidency updates"
     client.force_login(officer_be)
-    client.get("/search/", {"q": "Presidency"})
+    response = client.get("/search/", {"q": "Presidency"})
+    assert soup_of(response).find(string=lambda text: text and "Presidency updates" in text)
     assert not SearchMiss.objects.exists()
