@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean
+.PHONY: check-fresh run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean
 
 run: install migrate demo index serve
 
@@ -21,12 +21,7 @@ install: $(VENV)/.installed system-deps
 
 # Pango (WeasyPrint draws the PDF exports with it) and a font; installed when missing.
 system-deps:
-	@ldconfig -p | grep -q libpangoft2-1.0 && { fc-list 2>/dev/null | grep -q .; } || { \
-	  echo "Installing Debian's Pango and a font for the PDF exports"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null; }
+	@bash .ci/system-packages pdf
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -50,15 +45,10 @@ serve: install
 	  $(PY) manage.py db_worker --no-reload --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's chromium for the browser tests (never Playwright's downloads) and axe-core from npm;
-# installed when missing.
-# khal is the real calendar client the .ics import tests use.
+# Debian's chromium for the browser tests (never Playwright's downloads), khal (the real calendar
+# client the .ics import tests use) and axe-core from npm; each installed only when missing.
 browser-deps:
-	@test -x /usr/bin/chromium && command -v npm >/dev/null && command -v khal >/dev/null || { \
-	  echo "Installing Debian's chromium, npm and khal for the browser and calendar tests"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium npm khal >/dev/null; }
+	@bash .ci/system-packages browser
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 # The whole suite, browser tests included (they fail, never skip, without chromium).
@@ -97,3 +87,13 @@ bench-search: install
 .PHONY: bench-pages
 bench-pages: install
 	$(PY) -m bench.pages $(BENCH_ARGS)
+
+# The README's two commands as a new user runs them: a fresh clone of the committed HEAD, with a
+# fresh virtualenv and no node_modules, outside this working tree. `make run` stops before serving.
+.PHONY: check-fresh
+check-fresh:
+	@set -e; dir=$$(mktemp -d /tmp/portal-fresh.XXXXXX); trap 'rm -rf "$$dir"' EXIT; \
+	  git clone --quiet --no-hardlinks . "$$dir/portal"; cd "$$dir/portal"; \
+	  echo "Fresh clone of $$(git rev-parse --short HEAD) in $$dir/portal"; \
+	  $(MAKE) --no-print-directory install migrate demo index PYTHON=$(PYTHON); \
+	  $(MAKE) --no-print-directory test PYTHON=$(PYTHON) PYTEST_ARGS="$(PYTEST_ARGS)"

@@ -2,10 +2,22 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 
 from meetings.services import meeting_create
 
 DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+
+# The meetings these tests make lie in December 2026 and later. Each test runs with the clock
+# (ticking) at this moment before them, so that "coming" stays coming as the calendar moves on;
+# a test that needs another moment travels further with time_machine.
+TODAY = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock_before_the_meetings():
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 def make_meeting(**overrides):
