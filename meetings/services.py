@@ -177,11 +177,25 @@ def meeting_update(*, meeting, user=None, publish=True, skip_permission_checks=F
     """Change a meeting and (by default) publish it. SEQUENCE goes up when the published time,
     place or status changes (see meeting_calendar_sync), not for title or description edits.
     `skip_permission_checks` for callers that checked the user's right themselves (the
-    Presidency picking a poll's date), whatever Wagtail's page permissions say."""
+    Presidency picking a poll's date), whatever Wagtail's page permissions say.
+
+    A publishing change starts from the live page, never from the latest draft, and is refused
+    while a draft or a workflow is pending: otherwise a change nobody approved (a new online
+    link, say) would go live, with calendar emails, through a poll decision. Without publishing,
+    the change is added to the latest draft."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
-    meeting = MeetingPage.objects.get(pk=meeting.pk).get_latest_revision_as_object()
+    live = MeetingPage.objects.select_for_update().get(pk=meeting.pk)
+    if publish:
+        if live.has_unpublished_changes or live.workflow_in_progress:
+            raise ValidationError(
+                "This meeting has changes waiting for approval. Publish or discard them "
+                "first, then try again."
+            )
+        meeting = live
+    else:
+        meeting = live.get_latest_revision_as_object()
     for name, value in changes.items():
         setattr(meeting, name, value)
     _validate(meeting)
