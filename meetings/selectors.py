@@ -418,6 +418,8 @@ def agenda_context(*, user, meeting, forms=None, now=None):
         "can_approve_minutes": bool(
             latest and minutes and not minutes.is_approved and permissions.can_approve_minutes(user)
         ),
+        # four eyes: the author of the latest version is told another approver approves it
+        "minutes_latest_is_own": bool(latest and latest.created_by_id == user.pk),
         "action_status_choices": ActionItem.Status.choices,
     }
     # A refused proposal comes back with its errors even when proposing is now closed.
@@ -674,3 +676,8 @@ def activity_report_visible_to(user, report_id):
 
 def activity_report_sections(report):
     return list(report.sections.select_related("updated_by").order_by("position", "pk"))
+
+
+def activity_report_written_by(report, user):
+    """Whether `user` created the report or edited any of its sections (four eyes)."""
+    return report.created_by_id == user.pk or report.editors.filter(pk=user.pk).exists()

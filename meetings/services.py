@@ -45,7 +45,7 @@ from meetings.models import (
     TopicKind,
     time_zone_names,
 )
-from meetings.selectors import delegation_scope, forget_upcoming
+from meetings.selectors import activity_report_written_by, delegation_scope, forget_upcoming
 from portal.models import OrganisationKind, Role, User
 from portal.reference import presidency_on
 
@@ -889,6 +889,11 @@ def minutes_approve(*, actor, meeting, version_number, now=None):
         raise StaleMinutesError(
             f"Someone saved a newer version (version {latest.number}); approve the latest."
         )
+    if latest.created_by_id is not None and latest.created_by_id == actor.pk:
+        raise PermissionDenied(
+            f"You wrote version {latest.number}: another approver approves it "
+            "(four-eyes principle)."
+        )
     minutes.approved_version = latest
     minutes.approved_at = now or timezone.now()
     minutes.approved_by = actor
@@ -1517,6 +1522,7 @@ def activity_report_create(*, actor, period_start=None, period_end=None, now=Non
         )
         for position, section in enumerate(sections, start=1)
     )
+    report.editors.add(actor)
     return report
 
 
@@ -1545,6 +1551,7 @@ def _section_save(report, section, *, actor, body, now):
     if updated != 1:  # pragma: no cover - the report lock makes this unreachable
         raise ValidationError("The section changed meanwhile; reload the page.")
     ActivityReport.objects.filter(pk=report.pk).update(updated_at=now)
+    report.editors.add(actor)
     section.refresh_from_db()
     return section
 
@@ -1587,13 +1594,15 @@ def activity_report_regenerate_section(*, actor, report, key, version, now=None)
 
 @transaction.atomic
 def activity_report_approve(*, actor, report, now=None):
-    """Approve the report and lock it. An approver (or administrator) who did not create it."""
+    """Approve the report and lock it. An approver (or administrator) who neither created it
+    nor edited any of its sections."""
     if not permissions.can_approve_activity_reports(actor):
         raise PermissionDenied("Only a Presidency approver approves the activity report.")
     report = _report_locked(report)
-    if report.created_by_id is not None and report.created_by_id == actor.pk:
+    if activity_report_written_by(report, actor):
         raise PermissionDenied(
-            "You created this report: another approver approves it (four-eyes principle)."
+            "You created or edited this report: another approver approves it "
+            "(four-eyes principle)."
         )
     now = now or timezone.now()
     report.status = ActivityReport.Status.APPROVED

@@ -718,7 +718,7 @@ def _report_detail_page(request, report, *, section_forms=None, error=None, stat
         "rows": rows,
         "can_edit": can_edit,
         "can_approve": (not report.is_approved and permissions.can_approve_activity_reports(user)),
-        "is_creator": report.created_by_id == user.pk,
+        "wrote_report": selectors.activity_report_written_by(report, user),
         "error": error,
         "list_url": reverse("meetings:report_list"),
     }

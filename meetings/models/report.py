@@ -35,6 +35,9 @@ class ActivityReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Everyone who created or edited any section, kept for the four-eyes rule: the approver
+    # must be none of them (a section's updated_by keeps only its last editor).
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-period_start", "-pk"]
