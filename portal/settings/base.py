@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.NoStoreForUsersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.sessions.SessionLifetimeMiddleware",  # also records allauth's session activity
     "portal.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,9 +173,12 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- Sessions: expire after inactivity (the timer restarts on every request) ---------------
+# --- Sessions: expire after inactivity and after a maximum age -----------------------------
+# The idle timer restarts at most once a minute (portal.sessions), not with a write per request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", 8 * 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PORTAL_SESSION_REFRESH_SECONDS = int(env("SESSION_REFRESH_SECONDS", 60))
+PORTAL_SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", 7 * 24 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -208,11 +211,17 @@ MFA_ADAPTER = "portal.adapters.PortalMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "SPOC Network Portal"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# Sessions list shows last seen and IP; portal.sessions records them once a minute (it takes
+# the place of allauth's UserSessionsMiddleware, which writes on every request).
 USERSESSIONS_TRACK_ACTIVITY = True
 # The portal sends enrolled users without MFA to the setup pages when this is on.
 PORTAL_MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
 # Key for TOTP secrets and recovery seeds at rest; derived from SECRET_KEY when unset.
 PORTAL_MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")
+
+# Text extraction from uploaded PDF/DOCX runs in a child process under these limits.
+PORTAL_EXTRACTION_TIMEOUT_SECONDS = float(env("EXTRACTION_TIMEOUT_SECONDS", 60))
+PORTAL_EXTRACTION_MEMORY_MB = int(env("EXTRACTION_MEMORY_MB", 768))
 PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
 
 # --- Wagtail ----------------------------------------------------------------------------

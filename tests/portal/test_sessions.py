@@ -30,10 +30,64 @@ def browser_logged_in(user, agent):
     return browser
 
 
-def test_idle_timeout_defaults_to_eight_hours_renewed_on_every_request():
+def test_idle_timeout_defaults_to_eight_hours_renewed_once_a_minute():
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.PORTAL_SESSION_REFRESH_SECONDS == 60
+    assert settings.PORTAL_SESSION_ABSOLUTE_SECONDS == 7 * 24 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+
+
+def session_writes(browser, path="/"):
+    """The SQL writes to the session and user-session tables made by one page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT"))
+        and ("django_session" in q["sql"] or "usersessions_usersession" in q["sql"])
+    ]
+
+
+def test_page_views_write_the_session_at_most_once_a_minute(officer_be):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        browser = browser_logged_in(officer_be, "Firefox")
+        browser.get("/")
+        key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        first_expiry = Session.objects.get(session_key=key).expire_date
+        traveller.shift(timedelta(seconds=20))
+        assert session_writes(browser) == []
+        traveller.shift(timedelta(seconds=45))  # over a minute since the last refresh
+        assert len(session_writes(browser)) == 2  # the session's expiry and its "last seen"
+        assert Session.objects.get(session_key=key).expire_date > first_expiry
+        assert UserSession.objects.get(session_key=key).last_seen_at == timezone.now()
+
+
+def test_a_session_ends_after_seven_days_however_active(officer_be):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        browser = browser_logged_in(officer_be, "Firefox")
+        assert browser.get("/").status_code == 200
+        for _ in range(21):  # active every 7 hours 50 minutes, for almost 7 days
+            traveller.shift(timedelta(hours=7, minutes=50))
+            assert browser.get("/").status_code == 200
+        traveller.shift(timedelta(hours=7, minutes=50))  # 7 days and 4 hours after signing in
+        response = browser.get("/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+        assert browser.get("/").status_code == 302  # signed out for good
+
+
+def test_the_maximum_age_is_configurable():
+    assert settings_value("PORTAL_SESSION_ABSOLUTE_SECONDS") == str(7 * 24 * 60 * 60)
+    assert (
+        settings_value("PORTAL_SESSION_ABSOLUTE_SECONDS", DJANGO_SESSION_ABSOLUTE_SECONDS="3600")
+        == "3600"
+    )
 
 
 def settings_value(name, **env_overrides):
