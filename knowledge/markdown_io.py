@@ -768,6 +768,30 @@ def _yaml_value(node, keypath, lines, problems, offset):
     return values
 
 
+MAX_YAML_DEPTH = 10
+
+
+def _yaml_structure_problem(yaml_text):
+    """(line, message) when the front matter uses aliases or nests too deep, else None.
+    Checked on the event stream, before anything is built: an alias can expand a few lines
+    into billions of values ("billion laughs") or refer to itself, and front matter needs
+    neither aliases nor deep nesting."""
+    depth = 0
+    for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 2
+        if isinstance(event, yaml.AliasEvent):
+            return line, f"YAML aliases (*{event.anchor}) are not allowed; write the value out"
+        if getattr(event, "anchor", None):
+            return line, f"YAML anchors (&{event.anchor}) are not allowed; write the value out"
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, f"the front matter nests deeper than {MAX_YAML_DEPTH} levels"
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    return None
+
+
 def read_source(path, display=None):
     """(Source or None, [Problem]) for one file."""
     display = display or str(path)
@@ -802,6 +826,9 @@ def read_source(path, display=None):
         return fail(1, "the front matter is not closed: no second line '---'")
     yaml_text = "\n".join(lines[1:end])
     try:
+        refused = _yaml_structure_problem(yaml_text)
+        if refused:
+            return fail(*refused)
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)

@@ -585,6 +585,26 @@ ERROR_CASES = {
         3,
         "'slug' may hold only",
     ),
+    # Aliases could expand a few lines into billions of values, or refer to themselves.
+    "yaml_alias_bomb": (
+        FACTSHEET.replace(
+            "topic: languages",
+            "topic: languages\nlaughs: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+            + "".join(f"l{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}] \n" for n in range(9)),
+        ),
+        6,
+        "YAML anchors (&a) are not allowed",
+    ),
+    "yaml_self_reference": (
+        "---\nkind: fact_sheet\nloop: &x [*x]\n---\n",
+        3,
+        "not allowed",
+    ),
+    "yaml_too_deep": (
+        "---\nkind: fact_sheet\ndeep: " + "[" * 50 + "]" * 50 + "\n---\n",
+        3,
+        "nests deeper than 10 levels",
+    ),
 }
 
 

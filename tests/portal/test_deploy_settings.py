@@ -54,3 +54,16 @@ def test_production_requires_mfa_by_default():
         env=env,
     )
     assert result.stdout.strip().endswith("True"), result.stderr
+
+
+def test_the_documented_environment_ships_no_usable_encryption_key():
+    from cryptography.fernet import Fernet
+
+    key = sample_environment()["DJANGO_MFA_ENCRYPTION_KEY"]
+    try:
+        Fernet(key.encode())
+    except ValueError:
+        pass  # a placeholder, as it should be
+    else:
+        raise AssertionError("docs/deploy.md shows a working Fernet key; show a placeholder")
+    assert "Fernet.generate_key()" in (ROOT / "docs" / "deploy.md").read_text()
