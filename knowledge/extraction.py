@@ -5,17 +5,25 @@ message or None; `extract_text(name, fileobj)` returns the text or raises Extrac
 reason fit to show an administrator. PDF through pypdf, DOCX through python-docx, plain text
 as UTF-8. Nothing here may crash on a hostile file: every parser error becomes an
 ExtractionError.
+
+`extract_text_isolated(name, data, ...)` runs `extract_text` in a child process (this module
+run with `python -m knowledge.extraction`) under a wall-clock limit and CPU-time and memory
+limits, so a file built to make a parser loop or swell stops there, not in the worker.
 """
 
 import io
+import json
 import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_TEXT_CHARS = 1_000_000  # indexed text per document
 MAX_PDF_PAGES = 2_000
-MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024  # guard against zip bombs
+MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # guard against zip bombs (a real DOCX is far less)
 
 
 class ExtractionError(Exception):
@@ -123,3 +131,67 @@ def _docx_text(fileobj):
         raise
     except Exception as exc:
         raise ExtractionError(f"The DOCX file could not be read ({type(exc).__name__}).") from exc
+
+
+# --- In a child process with limits ------------------------------------------------------
+
+_PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def _limit_child(memory_bytes, cpu_seconds):
+    def apply():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+
+    return apply
+
+
+def extract_text_isolated(name, data, *, timeout_seconds, memory_bytes):
+    """`extract_text` on `data` (bytes) in a child process: the text, or ExtractionError when
+    the file is refused, fails to parse, takes longer than `timeout_seconds` or needs more
+    than `memory_bytes` of memory."""
+    try:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-m", "knowledge.extraction", os.path.basename(name)],
+            input=data,
+            capture_output=True,
+            timeout=timeout_seconds,
+            cwd=_PROJECT_DIR,
+            env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(_PROJECT_DIR)},
+            preexec_fn=_limit_child(memory_bytes, max(1, int(timeout_seconds))),  # noqa: PLW1509
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ExtractionError(
+            f"Reading the file took longer than {timeout_seconds:g} seconds; it was stopped."
+        ) from exc
+    try:
+        answer = json.loads(result.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        answer = None
+    if result.returncode != 0 or not isinstance(answer, dict):
+        if result.returncode < 0 or b"MemoryError" in result.stderr:
+            raise ExtractionError(
+                "Reading the file needed too much memory or time; it was stopped."
+            )
+        raise ExtractionError("The file could not be read.")
+    if "error" in answer:
+        raise ExtractionError(str(answer["error"]))
+    return str(answer.get("text", ""))
+
+
+def _child_main(name):
+    data = sys.stdin.buffer.read()
+    try:
+        answer = {"text": extract_text(name, io.BytesIO(data))}
+    except ExtractionError as exc:
+        answer = {"error": str(exc)}
+    except MemoryError:
+        answer = {"error": "Reading the file needed too much memory; it was stopped."}
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    _child_main(sys.argv[1])

@@ -30,7 +30,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from knowledge import permissions
-from knowledge.extraction import ExtractionError, extract_text
+from knowledge.extraction import ExtractionError, extract_text_isolated
 from knowledge.models import (
     BestPracticePage,
     DocumentText,
@@ -175,15 +175,17 @@ def page_reindex(*, page):
     insert_or_update_object(page)
 
 
-@transaction.atomic
 def document_text_extract(*, document_id, force=False):
     """Extract the document's text into DocumentText (unless the file is unchanged since the
     last extraction) and re-index the knowledge pages it is attached to. A file that cannot
-    be read leaves an empty text and the reason in `error`; it never raises."""
+    be read leaves an empty text and the reason in `error`; it never raises.
+
+    The parse runs in a child process with time and memory limits (knowledge.extraction) and
+    outside any transaction: on SQLite a transaction holds the only write lock, and a slow
+    file must not stop everyone else's saves. Only the result is written, in a short one."""
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
         return None
-    record, _created = DocumentText.objects.select_for_update().get_or_create(document=document)
     try:
         with document.open_file() as handle:
             data = handle.read()
@@ -193,19 +195,28 @@ def document_text_extract(*, document_id, force=False):
         text, error, file_hash = "", "The file could not be opened.", ""
     else:
         file_hash = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-        if not force and record.extracted_at and record.file_hash == file_hash:
-            return record
-        import io
-
+        known = DocumentText.objects.filter(document=document).first()
+        if not force and known and known.extracted_at and known.file_hash == file_hash:
+            return known
         try:
-            text, error = extract_text(document.file.name, io.BytesIO(data)), ""
+            text = extract_text_isolated(
+                document.file.name,
+                data,
+                timeout_seconds=settings.PORTAL_EXTRACTION_TIMEOUT_SECONDS,
+                memory_bytes=settings.PORTAL_EXTRACTION_MEMORY_MB * 1024 * 1024,
+            )
+            error = ""
         except ExtractionError as exc:
             text, error = "", str(exc)[:500]
-    record.text = text.replace("\x00", "")
-    record.error = error
-    record.file_hash = file_hash
-    record.extracted_at = timezone.now()
-    record.save()
+    with transaction.atomic():
+        record, _created = DocumentText.objects.select_for_update().get_or_create(
+            document=document
+        )
+        record.text = text.replace("\x00", "")
+        record.error = error
+        record.file_hash = file_hash
+        record.extracted_at = timezone.now()
+        record.save()
     for page in pages_with_document(document.pk):
         page_reindex(page=page)
     return record
