@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.sessions.SessionLifetimeMiddleware",  # also records allauth's session activity
     "portal.middleware.MFARequiredMiddleware",
+    "portal.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.PortalCSPMiddleware",
@@ -218,6 +219,14 @@ USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
 # Key for TOTP secrets and recovery seeds at rest; derived from SECRET_KEY when unset.
 PORTAL_MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")
+
+# Per-user request limits (portal.ratelimits): "<count>/<s|m|h>" per bucket, "" for none.
+PORTAL_RATE_LIMITS = {
+    "search": env("RATE_LIMIT_SEARCH", "60/m"),
+    "autocomplete": env("RATE_LIMIT_AUTOCOMPLETE", "240/m"),
+    "api": env("RATE_LIMIT_API", "600/m"),
+    "export": env("RATE_LIMIT_EXPORT", "20/m"),
+}
 
 # Text extraction from uploaded PDF/DOCX runs in a child process under these limits.
 PORTAL_EXTRACTION_TIMEOUT_SECONDS = float(env("EXTRACTION_TIMEOUT_SECONDS", 60))

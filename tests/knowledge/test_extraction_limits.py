@@ -79,7 +79,7 @@ def test_the_normal_limits_read_an_ordinary_pdf():
     assert "cross-border hot pursuit" in DocumentText.objects.get(document=document).text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migrated data
 def test_no_transaction_is_open_while_the_file_is_parsed(monkeypatch):
     sheet = make_sheet("FR", "arms", title="Arms — France")
     document = make_document("circular.pdf", pdf_bytes("liaison officers"))
