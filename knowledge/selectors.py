@@ -2,7 +2,8 @@
 number of queries whatever the number of countries and sheets.
 
 Every logged-in user reads every live knowledge page; pages under a Wagtail view restriction
-the user does not pass are left out (`user=None` means no user filter: tasks, admin code).
+the user does not pass are left out (portal.visibility, the one rule; every selector takes
+the user).
 
 Fact sheets
 -----------
@@ -12,7 +13,7 @@ fact_sheets_with_structure(queryset) -> QuerySet[FactSheetPage]
     The queryset with everything a full sheet shows prefetched: cross-border rules (with
     neighbour), contact points, legal bases (with document), attached documents (with
     document) — 5 queries for any number of sheets.
-fact_sheets_compare(*, topic, countries, user=None) -> list[FactSheetPage]
+fact_sheets_compare(*, topic, countries, user) -> list[FactSheetPage]
     Live sheets on `topic` for `countries` (Country objects or ISO codes), in the given
     country order, structure prefetched (for the comparison and quick answer).
 sheet_structured_rows(sheet) -> dict
@@ -21,12 +22,12 @@ sheet_structured_rows(sheet) -> dict
      "documents": [Document]} from the prefetched (or in-memory, in previews) rows.
     Each rule has .as_text(), .limit_space_text, .limit_time_text, .apprehension_text,
     .offences_text, .transport_text; a contact .as_text(); a legal basis .as_text().
-cross_border_rule(*, origin, entered, action, user=None) -> CrossBorderRule | None
+cross_border_rule(*, origin, entered, action, user) -> CrossBorderRule | None
     The rule for officers of `origin` acting on the territory of `entered` (codes or
     Country), with .page (the live sheet of `entered`, its country selected) and .neighbour.
-country_fact_sheets(country, *, user=None) -> list[FactSheetPage]
+country_fact_sheets(country, *, user) -> list[FactSheetPage]
     A country's live sheets in topic order (no structure prefetched).
-fact_sheet_matrix(*, user=None, today=None) -> dict
+fact_sheet_matrix(*, user, today=None) -> dict
     {"topics": [Topic], "rows": [{"country": Country, "page": CountryFactSheetsPage,
      "cells": [{"topic": Topic, "sheet": FactSheetPage | None, "overdue": bool}],
      "count": int}], "sheet_count": int, "overdue_count": int} — 2 queries.
@@ -43,20 +44,18 @@ fact_sheet_revisions(sheet) -> list[dict]
 Best practices, obstacles, documents
 ------------------------------------
 best_practices_for(user), obstacles_for(user), knowledge_documents_for(user) -> QuerySet
-best_practice_list_context(params, user=None), obstacle_list_context(params, user=None)
+best_practice_list_context(params, user), obstacle_list_context(params, user)
     The filtered list (category/country/tag; status/kind/country) and the filter choices.
-knowledge_documents(user=None) -> list[KnowledgeDocumentPage]
-knowledge_sections(user=None) -> list[dict]  (the Knowledge page's sections with counts)
-any_view_restriction() -> bool  (cached; see signal_handlers)
+knowledge_documents(user) -> list[KnowledgeDocumentPage]
+knowledge_sections(user) -> list[dict]  (the Knowledge page's sections with counts)
 """
 
 import datetime
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
-from wagtail.models import PageLogEntry, PageViewRestriction, Revision
+from wagtail.models import PageLogEntry, Revision
 
 from knowledge import permissions
 from knowledge.models import (
@@ -78,6 +77,7 @@ from knowledge.models import (
 )
 from knowledge.topics import TOPICS, topic_by_slug, topic_order
 from portal.models import Country
+from portal.visibility import exclude_hidden
 
 DUE_SOON_DAYS = 30
 
@@ -85,44 +85,8 @@ DUE_SOON_DAYS = 30
 # --- Scoping --------------------------------------------------------------------------------
 
 
-RESTRICTIONS_CACHE_KEY = "knowledge:any-view-restriction"
-
-
-def any_view_restriction():
-    """Whether any page has a view restriction (cached in the shared cache; forgotten when a
-    restriction is saved or deleted, see signal_handlers)."""
-    found = cache.get(RESTRICTIONS_CACHE_KEY)
-    if found is None:
-        found = PageViewRestriction.objects.exists()
-        cache.set(RESTRICTIONS_CACHE_KEY, found, 300)
-    return found
-
-
-def _hidden_paths(user):
-    """Paths of subtrees under a view restriction `user` does not pass (site search's rule).
-    Cached on the user instance for the request, like User.role_codes: a search asks for
-    each source's queryset several times (results, then each facet)."""
-    if user is None:
-        return []
-    cached = getattr(user, "_knowledge_hidden_paths", None)
-    if cached is not None:
-        return cached
-    paths = []
-    if any_view_restriction():
-        from portal.site_search import _hidden_page_paths
-
-        paths = _hidden_page_paths(user)
-    try:
-        user._knowledge_hidden_paths = paths
-    except AttributeError:
-        pass
-    return paths
-
-
 def _visible(queryset, user):
-    for path in _hidden_paths(user):
-        queryset = queryset.exclude(path__startswith=path)
-    return queryset
+    return exclude_hidden(queryset, user)
 
 
 def _country(value):
@@ -163,7 +127,7 @@ def fact_sheets_with_structure(queryset):
     )
 
 
-def fact_sheets_compare(*, topic, countries, user=None):
+def fact_sheets_compare(*, topic, countries, user):
     wanted = [_country(value) for value in countries]
     wanted = [country for country in wanted if country is not None]
     sheets = {
@@ -191,7 +155,7 @@ def sheet_structured_rows(sheet):
     }
 
 
-def cross_border_rule(*, origin, entered, action, user=None):
+def cross_border_rule(*, origin, entered, action, user):
     origin, entered = _country(origin), _country(entered)
     if origin is None or entered is None:
         return None
@@ -205,13 +169,13 @@ def cross_border_rule(*, origin, entered, action, user=None):
     )
 
 
-def country_fact_sheets(country, *, user=None):
+def country_fact_sheets(country, *, user):
     sheets = list(fact_sheets_for(user).filter(country=country))
     sheets.sort(key=lambda sheet: topic_order(sheet.topic))
     return sheets
 
 
-def fact_sheet_matrix(*, user=None, today=None):
+def fact_sheet_matrix(*, user, today=None):
     today = today or timezone.localdate()
     country_pages = list(
         _visible(CountryFactSheetsPage.objects.live(), user)
@@ -365,7 +329,7 @@ def _country_choices(model):
     return list(Country.objects.filter(**{f"{model}__live": True}).distinct().order_by("name"))
 
 
-def best_practice_list_context(params, user=None):
+def best_practice_list_context(params, user):
     queryset = best_practices_for(user)
     categories = BestPracticePage.Category.choices
     countries = _country_choices("best_practices")
@@ -400,7 +364,7 @@ def best_practice_list_context(params, user=None):
     }
 
 
-def obstacle_list_context(params, user=None):
+def obstacle_list_context(params, user):
     queryset = obstacles_for(user)
     statuses = ObstacleStatus.choices
     kinds = ObstaclePage.Kind.choices
@@ -426,11 +390,11 @@ def obstacle_list_context(params, user=None):
     }
 
 
-def knowledge_documents(user=None):
+def knowledge_documents(user):
     return list(knowledge_documents_for(user).prefetch_related("countries").order_by("title"))
 
 
-def knowledge_sections(user=None):
+def knowledge_sections(user):
     """The knowledge index's sections with a count of their live pages."""
     sections = []
     for model, child, label in (

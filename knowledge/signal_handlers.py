@@ -4,14 +4,12 @@
   documents' text and re-index it; an obstacle's status change is recorded in its history.
 - A document's file is saved: re-extract its text if a knowledge page uses it.
 - A user's role groups or organisation change: keep their fact-sheet editor group in step.
-- A page view restriction is saved or deleted: forget the cached "any restriction?" answer.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
-from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from knowledge.models import (
@@ -79,13 +77,3 @@ def user_saved(sender, instance, created=False, raw=False, update_fields=None, *
     from knowledge.services import fact_sheet_editor_groups_sync
 
     fact_sheet_editor_groups_sync(user=instance)
-
-
-@receiver(post_save, sender=PageViewRestriction, dispatch_uid="knowledge-restriction-saved")
-@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="knowledge-restriction-deleted")
-def view_restrictions_changed(sender, **kwargs):
-    from django.core.cache import cache
-
-    from knowledge.selectors import RESTRICTIONS_CACHE_KEY
-
-    cache.delete(RESTRICTIONS_CACHE_KEY)

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
 from meetings import agenda_forms, permissions
 from meetings.forms import DatePollOpenForm, DelegateForm, FeedbackForm, SwapForm
@@ -30,6 +29,7 @@ from meetings.models import (
 )
 from portal.models import AccessToken, Country, Organisation, PresidencyTerm
 from portal.tokens import access_token_for
+from portal.visibility import exclude_hidden
 
 
 def meetings_visible_to(user):
@@ -37,35 +37,7 @@ def meetings_visible_to(user):
     if not permissions.can_see_meetings(user):
         return MeetingPage.objects.none()
     qs = MeetingPage.objects.live().select_related("presidency__country").order_by("start", "pk")
-    for path in _paths_hidden_from(user):
-        qs = qs.exclude(path__startswith=path)
-    return qs
-
-
-def _paths_hidden_from(user):
-    """Tree paths under a Wagtail privacy setting the user does not pass: page views apply
-    them, and so do feeds, downloads and the API. (A password cannot be given there.)"""
-    restrictions = list(
-        PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path")
-    )
-    if not restrictions:
-        return []
-    user_groups = set(user.groups.values_list("pk", flat=True))
-    allowed = {
-        restriction_id
-        for restriction_id, group_id in PageViewRestriction.groups.through.objects.filter(
-            pageviewrestriction_id__in=[r[0] for r in restrictions]
-        ).values_list("pageviewrestriction_id", "group_id")
-        if group_id in user_groups
-    }
-    hidden = []
-    for restriction_id, kind, path in restrictions:
-        if kind == PageViewRestriction.LOGIN:
-            continue
-        if kind == PageViewRestriction.GROUPS and (user.is_superuser or restriction_id in allowed):
-            continue
-        hidden.append(path)
-    return hidden
+    return exclude_hidden(qs, user)
 
 
 def meeting_visible_to(user, meeting_id):
@@ -277,15 +249,25 @@ def actions_carried(*, user, meeting):
     until they are done or dropped (computed, never copied)."""
     if not permissions.can_see_meetings(user):
         return ActionItem.objects.none()
-    return (
+    return actions_visible_to(
+        user,
         ActionItem.objects.filter(
             meeting__start__lt=meeting.start,
             meeting__live=True,
             status__in=OPEN_ACTION_STATUSES,
         )
         .select_related("meeting", "owner_country", "owner_organisation")
-        .order_by("due_date", "pk")
+        .order_by("due_date", "pk"),
     )
+
+
+def actions_visible_to(user, queryset=None):
+    """Action items of meetings the user may see (a meeting under a privacy setting keeps its
+    actions to those who may open it)."""
+    if not permissions.can_see_meetings(user):
+        return ActionItem.objects.none()
+    queryset = ActionItem.objects.all() if queryset is None else queryset
+    return exclude_hidden(queryset.filter(meeting__live=True), user, path_field="meeting__path")
 
 
 def actions_of_meeting(*, user, meeting):
@@ -321,13 +303,11 @@ def minutes_versions(*, user, meeting):
     )
 
 
-def actions_network(*, status=None, owner=None, overdue=False, today=None):
+def actions_network(*, user, status=None, owner=None, overdue=False, today=None):
     """Action items across the network for the "Action items" page. `status` is a status
     or "open" (open and in progress, the default); `owner` is "c<id>" or "o<id>"."""
     today = today or timezone.localdate()
-    qs = ActionItem.objects.filter(meeting__live=True).select_related(
-        "meeting", "owner_country", "owner_organisation"
-    )
+    qs = actions_visible_to(user).select_related("meeting", "owner_country", "owner_organisation")
     if status in (None, "", "open_all"):
         qs = qs.filter(status__in=OPEN_ACTION_STATUSES)
     elif status != "all":
@@ -386,17 +366,14 @@ def agenda_context(*, user, meeting, forms=None, now=None):
     # This meeting's actions and the open ones carried from earlier meetings: one query.
     actions, carried = [], []
     if permissions.can_see_meetings(user):
-        for action in (
+        for action in actions_visible_to(
+            user,
             ActionItem.objects.filter(
                 Q(meeting=meeting)
-                | Q(
-                    meeting__start__lt=meeting.start,
-                    meeting__live=True,
-                    status__in=OPEN_ACTION_STATUSES,
-                )
+                | Q(meeting__start__lt=meeting.start, status__in=OPEN_ACTION_STATUSES)
             )
             .select_related("meeting", "owner_country", "owner_organisation")
-            .order_by("due_date", "pk")
+            .order_by("due_date", "pk"),
         ):
             if action.meeting_id == meeting.pk:
                 action.can_update = is_presidency or permissions.can_update_action(user, action)

@@ -484,6 +484,7 @@ def actions_list(request):
     form = agenda_forms.ActionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.actions_network(
+        user=request.user,
         status=filters.get("status"), owner=filters.get("owner"), overdue=filters.get("overdue")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -3,7 +3,7 @@
 The same selector as the /search/ page (portal.site_search), so the page and the API answer
 alike: what the user may see, facets, highlighted snippets, "did you mean", the query log."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from portal import site_search as selectors
@@ -46,6 +46,9 @@ class SearchOut(Schema):
     page: int
     pages: int
     suggestion: str | None
+    incomplete: bool = Field(
+        False, description="The search ran out of time: results and counts may be partial."
+    )
     facets: FacetsOut
     promoted: list[PromotedOut]
     results: list[SearchResultOut]
@@ -99,6 +102,7 @@ def search(
         "page": found.page,
         "pages": found.pages,
         "suggestion": found.suggestion,
+        "incomplete": found.incomplete,
         "facets": {
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
             for name, values in found.facets.items()

@@ -35,7 +35,7 @@ class UpdatesAtomFeed(Feed):
         return "/updates/"
 
     def items(self, obj):
-        items = list(update_list(limit=FEED_LENGTH))
+        items = list(update_list(user=obj.user, limit=FEED_LENGTH))
         for item in items:
             item.feed_link = item.get_url(request=obj.request) or "/updates/"
         return items

@@ -5,7 +5,7 @@ from portal.selectors import update_list
 
 @register_panel
 class LatestUpdatesPanel(DashboardPanel):
-    """The five newest published Presidency updates; every logged-in user sees them."""
+    """The five newest published Presidency updates the user may see."""
 
     name = "latest-updates"
     title = "Latest Presidency updates"
@@ -16,6 +16,6 @@ class LatestUpdatesPanel(DashboardPanel):
     def get_context(self, request):
         index = UpdateIndexPage.objects.live().first()
         return {
-            "updates": list(update_list(limit=self.limit)),
+            "updates": list(update_list(user=request.user, limit=self.limit)),
             "index_url": index.get_url(request=request) if index else None,
         }

@@ -7,6 +7,7 @@ from wagtail.models import APIToken
 
 from portal import permissions
 from portal.models import Invitation, Organisation, UpdatePage, User
+from portal.visibility import visible_pages
 
 
 def hash_invitation_token(token):
@@ -90,10 +91,10 @@ def organisations_for_invitation(actor):
     return Organisation.objects.none()
 
 
-def update_list(*, audience=None, limit=None):
-    """Published Presidency updates, newest first. Updates are network-wide: every logged-in
-    user may read them."""
-    qs = UpdatePage.objects.live().order_by("-date", "-first_published_at")
+def update_list(*, user, audience=None, limit=None):
+    """Published Presidency updates the user may see, newest first: network-wide unless the
+    Presidency put an update (or its index) under a privacy setting."""
+    qs = visible_pages(user, UpdatePage.objects.order_by("-date", "-first_published_at"))
     if audience:
         qs = qs.filter(audience=audience)
     if limit:

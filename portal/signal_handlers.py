@@ -1,7 +1,13 @@
 """Only hand-offs live here: Wagtail signals page publication from the admin, workflows and
-the scheduled publisher alike, so the email is queued from the signal and sent by a task."""
+the scheduled publisher alike, so the email is queued from the signal and sent by a task.
+A page view restriction saved or deleted (admin privacy dialog) forgets the cached "does
+any restriction exist?" answer of portal.visibility; a user's groups changed forget what
+was worked out for that user instance."""
 
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from portal.models import UpdatePage
@@ -12,3 +18,21 @@ def queue_update_email(sender, instance, **kwargs):
     from portal.services import update_email_queue
 
     update_email_queue(page=instance)
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="portal-restriction-saved")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="portal-restriction-deleted")
+def forget_view_restriction_cache(sender, **kwargs):
+    from portal.visibility import view_restrictions_changed
+
+    view_restrictions_changed()
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="portal-user-groups")
+def forget_hidden_paths_of_user(sender, instance, action, **kwargs):
+    from portal.visibility import user_groups_changed
+
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(
+        instance, get_user_model()
+    ):
+        user_groups_changed(instance)

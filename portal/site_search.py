@@ -56,15 +56,19 @@ import math
 import re
 from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, get_page_models
 
-from portal.search import highlight, suggestion
+from portal.search import budget_spent, highlight, suggestion, time_budget
+from portal.visibility import exclude_hidden, page_visible_to
 
 PER_PAGE = 20
 MAX_PAGE = 100
 MAX_QUERY_CHARS = 255  # also the length of Wagtail's logged query strings
 AUTOCOMPLETE_LIMIT = 8
+AUTOCOMPLETE_MIN_CHARS = 2  # as portal/static/portal/search.js; shorter prefixes match too much
+SUGGEST_BELOW_RESULTS = 5
 COUNTRY_FIELD = "search_country"
 TOPIC_FIELD = "search_topic"
 EXCLUDED_APPS = {"cases"}
@@ -197,7 +201,6 @@ class _PageUnit:
     def __init__(self, user):
         self.user = user
         self._base = None
-        self._hidden = None
 
     def base_queryset(self):
         if self._base is None:
@@ -212,15 +215,8 @@ class _PageUnit:
             if excluded:
                 cts = ContentType.objects.get_for_models(*excluded).values()
                 queryset = queryset.exclude(content_type__in=[ct.pk for ct in cts])
-            for path in self.hidden_paths():
-                queryset = queryset.exclude(path__startswith=path)
-            self._base = queryset
+            self._base = exclude_hidden(queryset, self.user)
         return self._base
-
-    def hidden_paths(self):
-        if self._hidden is None:
-            self._hidden = _hidden_page_paths(self.user)
-        return self._hidden
 
     def may_see(self, page):
         """Whether the user may see `page` in search (used for promoted pages)."""
@@ -231,7 +227,7 @@ class _PageUnit:
         model = ContentType.objects.get_for_id(page.content_type_id).model_class()
         if model is None or model._meta.app_label in EXCLUDED_APPS:
             return False
-        return not any(page.path.startswith(path) for path in self.hidden_paths())
+        return page_visible_to(self.user, page)
 
     def queryset(self, type_key):
         from django.contrib.contenttypes.models import ContentType
@@ -288,28 +284,6 @@ class _SourceUnit:
 
     def get_title(self, obj):
         return self.source.get_title(obj)
-
-
-def _hidden_page_paths(user):
-    """Paths of the subtrees under a view restriction this (logged-in) user does not pass."""
-    restrictions = list(PageViewRestriction.objects.select_related("page"))
-    if not restrictions:
-        return []
-    group_ids = None
-    hidden = []
-    for restriction in restrictions:
-        kind = restriction.restriction_type
-        if kind == PageViewRestriction.LOGIN:
-            continue
-        if kind == PageViewRestriction.GROUPS:
-            if user.is_superuser:
-                continue
-            if group_ids is None:
-                group_ids = set(user.groups.values_list("pk", flat=True))
-            if group_ids & {group.pk for group in restriction.groups.all()}:
-                continue
-        hidden.append(restriction.page.path)
-    return hidden
 
 
 def _units(user):
@@ -377,6 +351,7 @@ class SiteSearch:
     )
     suggestion: str | None = None
     promoted: list = dataclasses.field(default_factory=list)
+    incomplete: bool = False  # the time budget ran out: results, counts may be partial
 
     @property
     def pages(self):
@@ -449,20 +424,25 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
     filters = {k: params[k] for k in ("type", "country", "topic") if params[k] is not None}
     units = _units(user)
 
-    searches = []
-    for unit in units:
-        results = _search(unit, q, filters)
-        if results is not None:
-            count = results.count()
-            searches.append((unit, results, count))
-    found.total = sum(count for _, _, count in searches)
-    _fill_results(found, searches, request)
-    found.facets = _facets(units, q, filters)
-    for _unit, results, _count in searches:
-        suggested = suggestion(results)
-        if suggested:
-            found.suggestion = suggested
-            break
+    # One budget for everything below: results, counts, facets and the suggestion.
+    with time_budget(settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS):
+        searches = []
+        for unit in units:
+            results = _search(unit, q, filters)
+            if results is not None:
+                count = results.count()
+                searches.append((unit, results, count))
+        found.total = sum(count for _, _, count in searches)
+        _fill_results(found, searches, request)
+        found.facets = _facets(units, q, filters)
+        # "Did you mean" only helps when the query finds little.
+        if found.total < SUGGEST_BELOW_RESULTS:
+            for _unit, results, _count in searches:
+                suggested = suggestion(results)
+                if suggested:
+                    found.suggestion = suggested
+                    break
+        found.incomplete = budget_spent()
     if found.page == 1:
         found.promoted = _promotions(q, units[0])
         _log_query(q, found_nothing=found.total == 0 and not filters)
@@ -606,24 +586,29 @@ def autocomplete(user, q, *, limit=AUTOCOMPLETE_LIMIT, request=None):
     """Up to `limit` titles matching the start of what the user types:
     [{"title", "url", "type", "type_label"}]."""
     q = clean_query(q)
-    if not q:
+    if len(q) < AUTOCOMPLETE_MIN_CHARS:
         return []
     labels = search_types()
     out = []
-    for unit in _units(user):
-        if not unit.has_autocomplete:
-            continue
-        objects = list(unit.queryset(None).autocomplete(q)[: limit - len(out)])
-        for obj in objects:
-            key = obj._meta.label_lower
-            out.append(
-                {
-                    "title": unit.get_title(obj),
-                    "url": unit.get_url(obj, request),
-                    "type": key,
-                    "type_label": labels.get(key, key),
-                }
-            )
-        if len(out) >= limit:
-            break
+    with time_budget(settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS):
+        for unit in _units(user):
+            if not unit.has_autocomplete or budget_spent():
+                continue
+            _autocomplete_unit(unit, q, limit, out, labels, request)
+            if len(out) >= limit:
+                break
     return out
+
+
+def _autocomplete_unit(unit, q, limit, out, labels, request):
+    """Append the unit's titles matching the prefix `q` to `out`, up to `limit` in all."""
+    for obj in unit.queryset(None).autocomplete(q)[: limit - len(out)]:
+        key = obj._meta.label_lower
+        out.append(
+            {
+                "title": unit.get_title(obj),
+                "url": unit.get_url(obj, request),
+                "type": key,
+                "type_label": labels.get(key, key),
+            }
+        )

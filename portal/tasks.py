@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from portal.models import Invitation, UpdateNotification, UpdatePage, User
+from portal.visibility import users_who_may_see
 
 
 def absolute_url(path):
@@ -41,7 +42,8 @@ def _page_path(page):
 
 @task()
 def send_update_notification(*, page_id):
-    """Email every active member who opted in, one message each, once per update."""
+    """Email every active member who opted in and may see the update, one message each, once
+    per update."""
     page = UpdatePage.objects.live().filter(pk=page_id).first()
     if page is None:
         return 0
@@ -51,9 +53,9 @@ def send_update_notification(*, page_id):
     )
     if not claimed:
         return 0
+    # Only members who may open the update hear of it (a privacy setting narrows the list).
     recipients = list(
-        User.objects.filter(is_active=True, notify_updates=True)
-        .exclude(email="")
+        users_who_may_see(page, User.objects.filter(notify_updates=True).exclude(email=""))
         .order_by("pk")
         .values_list("email", flat=True)
     )

@@ -45,7 +45,7 @@ class UpdateIndexPage(Page):
         audience = request.GET.get("audience", "")
         if audience not in dict(UpdatePage.Audience.choices):
             audience = ""
-        paginator = Paginator(update_list(audience=audience or None), 20)
+        paginator = Paginator(update_list(user=request.user, audience=audience or None), 20)
         context["updates"] = paginator.get_page(request.GET.get("page"))
         context["audience"] = audience
         context["audiences"] = UpdatePage.Audience.choices

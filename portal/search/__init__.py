@@ -5,8 +5,13 @@ at import time, so settings can name the backend without loading Whoosh.
 
 ``highlight(results, obj, fields=None, max_chars=240)`` and ``suggestion(results)`` give the
 snippet and the "did you mean" query of search results for any backend (see
-``portal.search.results_api``).
+``portal.search.results_api``). ``time_budget(seconds)`` gives every search run inside it one
+shared deadline (the Whoosh backend honours it).
 """
+
+import contextlib
+import contextvars
+import time
 
 
 def highlight(results, obj, **kwargs):
@@ -22,3 +27,30 @@ def suggestion(results):
     from .results_api import suggestion as _suggestion
 
     return _suggestion(results)
+
+
+# --- One time budget for a whole search (results, count, facets, suggestion) ---------------
+
+_deadline = contextvars.ContextVar("portal_search_deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_budget(seconds):
+    """Every backend search run inside shares one deadline `seconds` from now (None or 0: no
+    budget); a run started after it collects nothing, and suggestions are skipped."""
+    token = _deadline.set(time.monotonic() + seconds if seconds else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def remaining_time():
+    """Seconds left in the current budget (may be negative), or None without a budget."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def budget_spent():
+    left = remaining_time()
+    return left is not None and left <= 0

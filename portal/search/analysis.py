@@ -200,8 +200,19 @@ class _Pipeline:
         self.cache[word] = result
         return result
 
-    def tokens(self, value, positions=False, chars=False, keeporiginal=False,
-               removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def tokens(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         term = self.term
         if not tokenize:
@@ -280,7 +291,7 @@ class LanguageAnalyzer(Analyzer):
             match = _TAG.match(value)
             if match:
                 language = match.group(1)
-                value = value[match.end():]
+                value = value[match.end() :]
         return _pipeline(language).tokens(value, **kwargs)
 
 

@@ -58,7 +58,7 @@ from whoosh.collectors import FilterCollector
 from whoosh.index import LockError
 from whoosh.searching import TimeLimit
 
-from . import results_api
+from . import budget_spent, remaining_time, results_api
 from .analysis import (
     DEFAULT_LANGUAGE,
     LanguageAnalyzer,
@@ -90,6 +90,8 @@ JOURNAL_SUFFIX = ".journal"  # <generation>.journal: writes made while that gene
 # Weight of the unstemmed column next to the English-stemmed ones in queries without a language
 # filter (exact word forms, and words of other languages that English stemming misses).
 PLAIN_BOOST = 0.5
+MAX_CORRECTED_WORDS = 3  # "did you mean" corrects at most this many words of one query
+SUGGESTION_CANDIDATES = 10  # close words tried per word, the first visible one wins
 
 INT_TYPES = {
     "AutoField",
@@ -1150,6 +1152,31 @@ class RestrictingCollector(FilterCollector):
         self.filtered_count = filtered
 
 
+def _time_limit(backend_limit):
+    """The backend's per-query limit, shortened to what is left of the whole search's budget
+    (portal.search.time_budget); a spent budget still leaves a token to fail fast on."""
+    left = remaining_time()
+    if left is None:
+        return backend_limit
+    left = max(left, 0.000001)
+    return min(backend_limit, left) if backend_limit else left
+
+
+def _word_in_allowed_docs(reader, word, allowed):
+    """Whether `word` (unstemmed column) occurs in a document the search may return: the
+    vocabulary of drafts, restricted pages and other users' sources never leaks."""
+    if not reader.doc_frequency(PLAIN_FIELD, word):
+        return False
+    if allowed is None:
+        return True
+    matcher = reader.postings(PLAIN_FIELD, word)
+    while matcher.is_active():
+        if matcher.id() in allowed:
+            return True
+        matcher.next()
+    return False
+
+
 def _query_string(query):
     """The text typed by the user, for a query made of one text leaf; None otherwise."""
     if isinstance(query, str):
@@ -1212,7 +1239,7 @@ class WhooshSearchResults(BaseSearchResults):
         else:
             child = searcher.collector(limit=None, scored=False)
         collector = RestrictingCollector(
-            child, _allowed_docs(searcher, restriction), self.backend.time_limit
+            child, _allowed_docs(searcher, restriction), _time_limit(self.backend.time_limit)
         )
         try:
             searcher.search_with_collector(text, collector)
@@ -1341,26 +1368,36 @@ class WhooshSearchResults(BaseSearchResults):
         return results_api.best_fragment(text, spans, keys, max_chars)
 
     def suggestion(self):
-        """The query with each word unknown in the index replaced by the closest indexed word
-        (unstemmed column, Whoosh's corrector), or None when every word is known or has no
-        close word."""
+        """The query with each word unknown to the documents these results may contain
+        replaced by the closest word that those documents do contain (unstemmed column,
+        Whoosh's corrector), or None when every word is known or has no close word. At most
+        MAX_CORRECTED_WORDS words are corrected; none once the search's time budget is spent."""
         query_string = _query_string(self.query_compiler.query)
-        if not query_string or not query_string.strip():
+        if not query_string or not query_string.strip() or budget_spent():
             return None
         changed = False
         pieces = []
         position = 0
+        corrected = 0
         with self._searcher() as searcher:
             reader = searcher.reader()
+            _text, restriction = self._query()
+            allowed = _allowed_docs(searcher, restriction)
             corrector = None
             for start, end, word in word_spans(query_string):
-                if len(word) < 3 or word.isdigit() or reader.doc_frequency(PLAIN_FIELD, word):
+                if len(word) < 3 or word.isdigit():
                     continue
+                if _word_in_allowed_docs(reader, word, allowed):
+                    continue
+                if corrected >= MAX_CORRECTED_WORDS or budget_spent():
+                    break
+                corrected += 1
                 if corrector is None:
                     corrector = searcher.corrector(PLAIN_FIELD)
-                found = corrector.suggest(
-                    word, limit=1, maxdist=1 if len(word) < 5 else 2, prefix=1
+                candidates = corrector.suggest(
+                    word, limit=SUGGESTION_CANDIDATES, maxdist=1 if len(word) < 5 else 2, prefix=1
                 )
+                found = [c for c in candidates if _word_in_allowed_docs(reader, c, allowed)]
                 if found:
                     pieces.append(query_string[position:start])
                     pieces.append(found[0])

@@ -259,6 +259,9 @@ WAGTAILSEARCH_BACKENDS = {
         "TIME_LIMIT": 5,
     },
 }
+# One budget for a whole site search or autocomplete request (every source's results, counts,
+# facets and the "did you mean"): past it, what was found so far is shown, marked incomplete.
+PORTAL_SEARCH_TIME_BUDGET_SECONDS = float(env("SEARCH_TIME_BUDGET_SECONDS", "5"))
 
 # --- Background work -----------------------------------------------------------------------
 TASKS = {

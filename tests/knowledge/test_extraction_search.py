@@ -187,7 +187,7 @@ def test_view_restricted_subtree_is_left_out_of_search_and_matrix(client, office
         page=country_page("AT"), restriction_type=PageViewRestriction.GROUPS
     )
     restriction.groups.set([Group.objects.get(name="Knowledge reviewers")])
-    officer_be.__dict__.pop("_knowledge_hidden_paths", None)  # a new request
+    officer_be.__dict__.pop("_portal_hidden_page_paths", None)  # a new request
     assert site_search(officer_be, "Austrian rules").results == []
     client.force_login(officer_be)
     matrix = soup_of(client.get("/knowledge/factsheets/")).find(id="fact-sheet-matrix")
