@@ -34,6 +34,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             raise ValidationError("Sign up with the address the invitation was sent to.")
         return email
 
+    def set_password(self, user, password):
+        """Every password change, first password and reset goes through here: tokens made
+        under the old password stop working with it."""
+        with transaction.atomic():
+            super().set_password(user, password)
+            services.user_tokens_revoke(user=user)
+
     def save_user(self, request, user, form, commit=True):
         invitation = invitation_in_session(request)
         try:

@@ -11,7 +11,7 @@ from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulk
 from wagtail.users.views.users import CreateView, EditView, UserViewSet
 
 from portal.models import Organisation, User
-from portal.services import user_email_set_by_admin, user_sessions_end
+from portal.services import user_access_end, user_email_set_by_admin
 
 
 class _OrganisationFieldMixin(forms.Form):
@@ -71,13 +71,14 @@ class PortalUserEditView(EditView):
             if "email" in self.form.changed_data:
                 user_email_set_by_admin(user=instance)
             if not instance.is_active:
-                user_sessions_end(user=instance)
+                user_access_end(user=instance)
         return instance
 
 
 class PortalSetActiveStateBulkAction(SetActiveStateBulkAction):
     """Wagtail's "set active state" bulk action, which also ends the sessions of the accounts
-    it disables (otherwise they would come back to life when the account is enabled again)."""
+    it disables and revokes their tokens (otherwise they would come back to life when the
+    account is enabled again)."""
 
     @classmethod
     def execute_action(cls, objects, mark_as_active=False, model=None, **kwargs):
@@ -89,7 +90,7 @@ class PortalSetActiveStateBulkAction(SetActiveStateBulkAction):
                 actor = kwargs.get("user")
                 for user in objects:
                     if actor is None or user.pk != actor.pk:
-                        user_sessions_end(user=user)
+                        user_access_end(user=user)
         return result
 
 

@@ -1,7 +1,9 @@
 """Reads, already scoped to what the asking user may see."""
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from wagtail.models import APIToken
 
@@ -101,9 +103,44 @@ def update_list(*, audience=None, limit=None):
     return qs
 
 
+def api_token_lifetime():
+    return timedelta(days=settings.PORTAL_API_TOKEN_DAYS)
+
+
+def api_token_expires_at(token):
+    """When the token stops working: PORTAL_API_TOKEN_DAYS after its creation."""
+    return token.created + api_token_lifetime()
+
+
 def api_tokens_of(user):
-    """The user's own API tokens that still work."""
-    return APIToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created")
+    """The user's own API tokens that were not revoked (expired ones too, so the account page
+    can say why a script stopped working), newest first, each with `expires_at` and
+    `expired`."""
+    tokens = list(APIToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created"))
+    now = timezone.now()
+    for token in tokens:
+        token.expires_at = api_token_expires_at(token)
+        token.expired = token.expires_at <= now
+    return tokens
+
+
+def api_token_own(user, token_id):
+    """The user's own unrevoked API token with this id, or None."""
+    return APIToken.objects.filter(user=user, revoked_at__isnull=True, pk=token_id).first()
+
+
+def api_token_usable(plaintext):
+    """The unrevoked, unexpired token behind a presented plaintext, with its user, or None.
+    (Whether the user may use it is the caller's question: active, MFA.)"""
+    return (
+        APIToken.objects.select_related("user", "user__organisation__country")
+        .filter(
+            key_hash__in=APIToken.candidate_key_hashes(plaintext),
+            revoked_at__isnull=True,
+            created__gt=timezone.now() - api_token_lifetime(),
+        )
+        .first()
+    )
 
 
 def reference_countries():

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from portal import permissions
-from portal.models import Invitation, Role, RoleGroup, UpdateNotification, User
+from portal.models import AccessToken, Invitation, Role, RoleGroup, UpdateNotification, User
 from portal.selectors import hash_invitation_token
 
 
@@ -119,7 +119,7 @@ def user_deactivate(*, actor, user):
         raise PermissionDenied("You may not manage this user.")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user_sessions_end(user=user)
+    user_access_end(user=user)
     return user
 
 
@@ -135,6 +135,24 @@ def user_reactivate(*, actor, user):
 def user_sessions_end(*, user):
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user):
+    """End every credential that works without a session: API tokens are revoked (the rows
+    stay for the record) and feed and calendar tokens are dropped, so their addresses stop
+    working and the account page shows new ones. Called when the password is changed, set
+    or reset, when a second factor is removed and when the account is disabled."""
+    APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    AccessToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_access_end(*, user):
+    """A disabled account: log it out everywhere and revoke its tokens (enabling it again
+    brings neither back)."""
+    user_sessions_end(user=user)
+    user_tokens_revoke(user=user)
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
 from allauth.account.adapter import get_adapter
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,6 +156,7 @@ def account_preferences(request):
                 reverse("portal:updates_feed", args=[feed_token])
             ),
             "api_tokens": selectors.api_tokens_of(request.user),
+            "api_token_days": settings.PORTAL_API_TOKEN_DAYS,
             # The plaintext of a new API token is shown once, right after creation.
             "new_api_token": request.session.pop("new_api_token", None),
         },
@@ -168,7 +171,10 @@ def feed_token_reset(request):
 
 
 @require_POST
+@reauthentication_required
 def api_token_create(request):
+    """A new token, after the password (or second factor) was given again in the last few
+    minutes: a session left open on a shared machine cannot mint a lasting credential."""
     name = (request.POST.get("name") or "").strip()[:100] or "API token"
     _token, plaintext = services.api_token_create(user=request.user, name=name)
     request.session["new_api_token"] = plaintext
@@ -178,7 +184,9 @@ def api_token_create(request):
 
 @require_POST
 def api_token_revoke(request, token_id):
-    token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
+    token = selectors.api_token_own(request.user, token_id)
+    if token is None:
+        raise Http404
     services.api_token_revoke(token=token)
     messages.success(request, f"API token “{token.name}” revoked.")
     return redirect("portal:account_preferences")
