@@ -15,15 +15,24 @@ def hash_invitation_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_by_token(token):
-    """The invitation behind a link, whatever its state, or None for an unknown token."""
-    if not token or len(token) > 200:
+def _plausible_token(token):
+    return bool(token) and len(token) <= 200
+
+
+def invitation_by_hash(token_hash):
+    """The invitation whose link hashes to this, whatever its state, or None."""
+    if not token_hash:
         return None
     return (
         Invitation.objects.select_related("organisation__country")
-        .filter(token_hash=hash_invitation_token(token))
+        .filter(token_hash=token_hash)
         .first()
     )
+
+
+def invitation_by_token(token):
+    """The invitation behind a link, whatever its state, or None for an unknown token."""
+    return invitation_by_hash(hash_invitation_token(token)) if _plausible_token(token) else None
 
 
 def invitation_state(invitation, *, now=None):
@@ -38,20 +47,27 @@ def invitation_state(invitation, *, now=None):
     return "open"
 
 
-def invitation_open_by_token(token):
-    """The invitation behind a link if it can still be used, else None."""
-    if not token or len(token) > 200:
+def invitation_open_by_hash(token_hash):
+    """The invitation whose link hashes to this if it can still be used, else None."""
+    if not token_hash:
         return None
     return (
         Invitation.objects.select_related("organisation__country")
         .filter(
-            token_hash=hash_invitation_token(token),
+            token_hash=token_hash,
             accepted_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
         .first()
     )
+
+
+def invitation_open_by_token(token):
+    """The invitation behind a link if it can still be used, else None."""
+    if not _plausible_token(token):
+        return None
+    return invitation_open_by_hash(hash_invitation_token(token))
 
 
 def people_manageable_by(actor):

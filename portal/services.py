@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import APIToken
 
-from portal import permissions
+from portal import permissions, selectors
 from portal.models import AccessToken, Invitation, Role, RoleGroup, UpdateNotification, User
 from portal.selectors import hash_invitation_token
 
@@ -26,10 +26,17 @@ def _check_roles(actor, roles):
     return sorted(roles)
 
 
+def _unsent_token_hash():
+    """What an invitation holds until its email is sent: no link hashes to it (link hashes are
+    64 hex digits), so nothing opens the invitation before the task mints its link."""
+    return "unsent-" + secrets.token_hex(28)
+
+
 @transaction.atomic
 def invitation_create(*, actor, email, organisation, roles):
-    """Invite a person by email. Returns (invitation, secret token for the link). A new
-    invitation to the same address replaces an open one."""
+    """Invite a person by email. A new invitation to the same address replaces an open one.
+    Only the invitation's id goes to the email task, which mints the link's secret (the task
+    queue keeps its arguments after the task has run)."""
     if not permissions.can_manage_organisation(actor, organisation):
         raise PermissionDenied("You may not invite people to this organisation.")
     roles = _check_roles(actor, roles)
@@ -43,21 +50,38 @@ def invitation_create(*, actor, email, organisation, roles):
     Invitation.objects.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
         organisation=organisation,
         roles=roles,
-        token_hash=hash_invitation_token(token),
+        token_hash=_unsent_token_hash(),
         invited_by=actor,
         created_at=now,
         expires_at=now + timedelta(days=settings.PORTAL_INVITATION_DAYS),
     )
     from portal.tasks import send_invitation_email
 
-    transaction.on_commit(
-        lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, token=token)
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id))
+    return invitation
+
+
+@transaction.atomic
+def invitation_link_mint(*, invitation_id):
+    """Give an open invitation a new link secret and return (invitation, secret); only its
+    hash is stored, and any earlier link of this invitation stops working. None when the
+    invitation is no longer open (accepted, revoked or expired before the task ran)."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
+    if invitation is None or selectors.invitation_state(invitation) != "open":
+        return None
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_invitation_token(token)
+    invitation.save(update_fields=["token_hash"])
     return invitation, token
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from portal.models import Invitation, UpdateNotification, UpdatePage, User
+from portal.models import UpdateNotification, UpdatePage, User
 
 
 def absolute_url(path):
@@ -15,10 +15,15 @@ def absolute_url(path):
 
 
 @task()
-def send_invitation_email(*, invitation_id, token):
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id
-    )
+def send_invitation_email(*, invitation_id):
+    """Mint the invitation's link and email it. The secret exists only here and in the
+    message: the task's stored arguments and result hold the id alone."""
+    from portal.services import invitation_link_mint
+
+    minted = invitation_link_mint(invitation_id=invitation_id)
+    if minted is None:
+        return False  # revoked, accepted or expired before the worker got to it
+    invitation, token = minted
     context = {
         "invitation": invitation,
         "link": absolute_url(reverse("portal:invitation_accept", args=[token])),
@@ -30,6 +35,7 @@ def send_invitation_email(*, invitation_id, token):
         to=[invitation.email],
     )
     message.send()
+    return True
 
 
 def _page_path(page):

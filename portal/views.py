@@ -36,7 +36,7 @@ def invitation_accept(request, token):
             {"state": state},
             status=404 if state == "unknown" else 410,
         )
-    request.session[INVITATION_SESSION_KEY] = token
+    request.session[INVITATION_SESSION_KEY] = invitation.token_hash
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
 
@@ -71,7 +71,7 @@ def people_invite(request):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation = services.invitation_create(
                 actor=request.user,
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
