@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from portal import permissions
-from portal.models import Invitation, Organisation, UpdatePage, User
+from portal.models import Invitation, Organisation, Role, UpdatePage, User
 
 
 def hash_invitation_token(token):
@@ -72,7 +72,7 @@ def invitation_open_by_token(token):
 
 def people_manageable_by(actor):
     """Users the actor may manage: everyone for administrators, their own country for heads."""
-    qs = User.objects.select_related("organisation__country").prefetch_related(
+    qs = User.objects.select_related("organisation__country", "disabled_by").prefetch_related(
         "groups__portal_role"
     )
     if permissions.is_admin(actor):
@@ -80,6 +80,22 @@ def people_manageable_by(actor):
     if permissions.can_manage_people(actor):
         return qs.filter(organisation__country=actor.country, is_superuser=False)
     return qs.none()
+
+
+def people_with_permissions(actor, people):
+    """Mark each person of a page of `people_manageable_by(actor)` with what the actor may do
+    (`manageable`, `can_enable`), using the prefetched roles: no query per person."""
+    people = list(people)
+    for person in people:
+        codes = {
+            group.portal_role.role for group in person.groups.all() if hasattr(group, "portal_role")
+        }
+        if person.is_superuser:
+            codes.add(Role.ADMIN)
+        person._role_codes = frozenset(codes)
+        person.manageable = permissions.can_manage_user(actor, person)
+        person.can_enable = not person.is_active and permissions.can_reactivate_user(actor, person)
+    return people
 
 
 def invitations_visible_to(actor):
@@ -91,13 +107,17 @@ def invitations_visible_to(actor):
     return qs.none()
 
 
-def invitations_open_visible_to(actor):
-    """Invitations the actor sees whose links still work, soonest to expire first."""
-    return (
+def invitations_open_visible_to(actor, *, limit=50):
+    """Invitations the actor sees whose links still work, soonest to expire first, each
+    marked `revocable` when the actor may revoke it (their own, or any for administrators)."""
+    invitations = list(
         invitations_visible_to(actor)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("expires_at")
+        .order_by("expires_at")[:limit]
     )
+    for invitation in invitations:
+        invitation.revocable = permissions.can_revoke_invitation(actor, invitation)
+    return invitations
 
 
 def organisations_for_invitation(actor):

@@ -24,14 +24,19 @@ def send_invitation_email(*, invitation_id):
     if minted is None:
         return False  # revoked, accepted or expired before the worker got to it
     invitation, token = minted
-    context = {
-        "invitation": invitation,
-        "link": absolute_url(reverse("portal:invitation_accept", args=[token])),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
+    context = {"invitation": invitation, "site_name": settings.WAGTAIL_SITE_NAME}
+    if token is None:
+        # The address already has an account: its owner learns of the invitation and how to
+        # sign in; the inviter sees the same as for anyone else (nothing tells them).
+        template = "portal/email/invitation_existing_account.txt"
+        context["login"] = absolute_url(reverse("account_login"))
+        context["reset"] = absolute_url(reverse("account_reset_password"))
+    else:
+        template = "portal/email/invitation.txt"
+        context["link"] = absolute_url(reverse("portal:invitation_accept", args=[token]))
     message = EmailMultiAlternatives(
         subject=f"[SPOC Network] You are invited to the {settings.WAGTAIL_SITE_NAME}",
-        body=render_to_string("portal/email/invitation.txt", context),
+        body=render_to_string(template, context),
         to=[invitation.email],
     )
     message.send()

@@ -50,7 +50,8 @@ def people_list(request):
     _require_people_manager(request)
     people = selectors.people_manageable_by(request.user).order_by("last_name", "email")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    invitations = selectors.invitations_open_visible_to(request.user)[:50]
+    page.object_list = selectors.people_with_permissions(request.user, page.object_list)
+    invitations = selectors.invitations_open_visible_to(request.user, limit=50)
     return render(
         request,
         "portal/people/list.html",
@@ -115,9 +116,15 @@ def people_set_active(request, user_id):
     if active not in ("0", "1"):
         return HttpResponseBadRequest("Say whether the account is to be enabled or disabled.")
     if active == "1":
+        if person.is_active:
+            messages.info(request, f"{person} can already log in.")
+            return redirect("portal:people_list")
         services.user_reactivate(actor=request.user, user=person)
         messages.success(request, f"{person} can log in again.")
     else:
+        if not person.is_active:
+            messages.info(request, f"{person} is already disabled.")
+            return redirect("portal:people_list")
         services.user_deactivate(actor=request.user, user=person)
         messages.success(request, f"{person} is disabled and logged out everywhere.")
     return redirect("portal:people_list")
