@@ -12,13 +12,14 @@ from django.shortcuts import render
 
 from portal import selectors, services
 
-INVITATION_SESSION_KEY = "portal_invitation_token"
+# The session holds the hash of the invitation link's secret, never the secret itself.
+INVITATION_SESSION_KEY = "portal_invitation_hash"
 
 
 def invitation_in_session(request):
     if request is None:
         return None
-    return selectors.invitation_open_by_token(request.session.get(INVITATION_SESSION_KEY))
+    return selectors.invitation_open_by_hash(request.session.get(INVITATION_SESSION_KEY))
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -34,6 +35,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             raise ValidationError("Sign up with the address the invitation was sent to.")
         return email
 
+    def set_password(self, user, password):
+        """Every password change, first password and reset goes through here: tokens made
+        under the old password stop working with it."""
+        with transaction.atomic():
+            super().set_password(user, password)
+            services.user_tokens_revoke(user=user)
+
     def save_user(self, request, user, form, commit=True):
         invitation = invitation_in_session(request)
         try:
@@ -45,14 +53,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             # The link stopped working between opening the form and submitting it (used in
             # another browser, expired, withdrawn): nothing is saved, the person is told why.
-            token = request.session.pop(INVITATION_SESSION_KEY, None)
-            raise ImmediateHttpResponse(_invitation_gone(request, token)) from None
+            token_hash = request.session.pop(INVITATION_SESSION_KEY, None)
+            raise ImmediateHttpResponse(_invitation_gone(request, token_hash)) from None
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
 
 
-def _invitation_gone(request, token):
-    invitation = selectors.invitation_by_token(token)
+def _invitation_gone(request, token_hash):
+    invitation = selectors.invitation_by_hash(token_hash)
     state = selectors.invitation_state(invitation) if invitation else "unknown"
     return render(request, "portal/invitation_invalid.html", {"state": state}, status=410)
 

@@ -11,7 +11,7 @@ from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulk
 from wagtail.users.views.users import CreateView, EditView, UserViewSet
 
 from portal.models import Organisation, User
-from portal.services import user_email_set_by_admin, user_sessions_end
+from portal.services import user_active_state_set_in_admin, user_email_set_by_admin
 
 
 class _OrganisationFieldMixin(forms.Form):
@@ -70,26 +70,32 @@ class PortalUserEditView(EditView):
             instance = super().save_instance()
             if "email" in self.form.changed_data:
                 user_email_set_by_admin(user=instance)
-            if not instance.is_active:
-                user_sessions_end(user=instance)
+            if "is_active" in self.form.changed_data:
+                user_active_state_set_in_admin(
+                    actor=self.request.user, user=instance, active=instance.is_active
+                )
         return instance
 
 
 class PortalSetActiveStateBulkAction(SetActiveStateBulkAction):
-    """Wagtail's "set active state" bulk action, which also ends the sessions of the accounts
-    it disables (otherwise they would come back to life when the account is enabled again)."""
+    """Wagtail's "set active state" bulk action, which also records who disabled the
+    accounts, ends their sessions and revokes their tokens (otherwise they would come back to
+    life when the account is enabled again)."""
 
     @classmethod
     def execute_action(cls, objects, mark_as_active=False, model=None, **kwargs):
+        actor = kwargs.get("user")
+        changing = [
+            user
+            for user in objects
+            if user.is_active != mark_as_active and (actor is None or user.pk != actor.pk)
+        ]
         with transaction.atomic():
             result = super().execute_action(
                 objects, mark_as_active=mark_as_active, model=model, **kwargs
             )
-            if not mark_as_active:
-                actor = kwargs.get("user")
-                for user in objects:
-                    if actor is None or user.pk != actor.pk:
-                        user_sessions_end(user=user)
+            for user in changing:
+                user_active_state_set_in_admin(actor=actor, user=user, active=mark_as_active)
         return result
 
 

@@ -4,7 +4,9 @@ portal.urls is imported (e.g. in their AppConfig.ready()).
 Authentication: a per-user token sent as `Authorization: Bearer <token>` (Wagtail's hashed
 APIToken, created on the account page), or the browser session (with CSRF on unsafe methods).
 A request that carries any Authorization header is judged on that header alone: a bad token
-is never rescued by a session cookie riding along.
+is never rescued by a session cookie riding along. Tokens expire PORTAL_API_TOKEN_DAYS after
+creation, and with PORTAL_MFA_REQUIRED their owner must have a second factor (the MFA
+middleware runs before the token is read, so the check is here).
 
 Every answer is JSON, errors included: {"detail": "..."} with a 4xx status, never a login
 redirect or an HTML error page."""
@@ -12,6 +14,8 @@ redirect or an HTML error page."""
 import datetime
 import functools
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -24,7 +28,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
 from portal.reference import country_by_code, presidency_on
-from portal.selectors import reference_countries
+from portal.selectors import api_token_usable, reference_countries
 
 MAX_AUTHORIZATION_LENGTH = 512
 
@@ -46,6 +50,19 @@ class PortalBearerAuth(BearerTokenAuth):
         if scheme.lower() != "bearer" or not APIToken.validate_token_format(token):
             return None
         return self.authenticate(request, token)
+
+    def authenticate(self, request, token):
+        api_token = api_token_usable(token)
+        user = api_token.user if api_token else None
+        if user is None or not user.is_active:
+            request.user = AnonymousUser()
+            return None  # revoked, expired, unknown or disabled: 401
+        if settings.PORTAL_MFA_REQUIRED and not is_mfa_enabled(user):
+            request.user = AnonymousUser()
+            raise HttpError(403, "Set up two-factor authentication before using the API.")
+        request.user = user
+        self._touch_last_used(api_token)  # at most once per WAGTAILAPI_TOKEN_LAST_USED_INTERVAL
+        return api_token
 
 
 api = NinjaAPI(

@@ -38,10 +38,31 @@ def can_manage_organisation(actor, organisation):
 
 
 def can_manage_user(actor, user):
+    """Change the roles of, or disable, this account. Heads manage their own country's
+    people except administrators and other Heads: only administrators touch a Head."""
     if actor.pk == user.pk:
         return False  # nobody edits their own roles or disables themselves here
     if is_admin(actor):
         return True
-    if user.is_superuser:
+    if user.is_superuser or user.has_role(Role.HEAD):
         return False
     return can_manage_organisation(actor, user.organisation)
+
+
+def can_reactivate_user(actor, user):
+    """Enable a disabled account again: only administrators undo what an administrator
+    decided, and an account disabled without a record (before it was kept) is theirs too."""
+    if not can_manage_user(actor, user):
+        return False
+    if is_admin(actor):
+        return True
+    return user.disabled_at is not None and not user.disabled_by_administrator
+
+
+def can_revoke_invitation(actor, invitation):
+    """Administrators revoke any invitation; a Head only the ones they issued."""
+    if is_admin(actor):
+        return True
+    return invitation.invited_by_id == actor.pk and can_manage_organisation(
+        actor, invitation.organisation
+    )

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import APIToken
 
-from portal import permissions
-from portal.models import Invitation, Role, RoleGroup, UpdateNotification, User
+from portal import permissions, selectors
+from portal.models import AccessToken, Invitation, Role, RoleGroup, UpdateNotification, User
 from portal.selectors import hash_invitation_token
 
 
@@ -26,45 +26,81 @@ def _check_roles(actor, roles):
     return sorted(roles)
 
 
+def _unsent_token_hash():
+    """What an invitation holds until its email is sent: no link hashes to it (link hashes are
+    64 hex digits), so nothing opens the invitation before the task mints its link."""
+    return "unsent-" + secrets.token_hex(28)
+
+
 @transaction.atomic
 def invitation_create(*, actor, email, organisation, roles):
-    """Invite a person by email. Returns (invitation, secret token for the link). A new
-    invitation to the same address replaces an open one."""
+    """Invite a person by email. A new invitation to the same address replaces the actor's
+    own open one. Only the invitation's id goes to the email task, which mints the link's
+    secret (the task queue keeps its arguments after the task has run)."""
     if not permissions.can_manage_organisation(actor, organisation):
         raise PermissionDenied("You may not invite people to this organisation.")
     roles = _check_roles(actor, roles)
     email = User.objects.normalize_email(email).strip()
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    ):
+    if permissions.is_admin(actor) and email_has_account(email):
+        # Administrators see every account anyway. For anyone else the answer must not tell
+        # whether the address has an account: the invitation is made as usual and the task
+        # tells the address's owner, instead of sending a link.
         raise ValidationError("A user with this email address already exists.")
     now = timezone.now()
+    # Inviting an address again replaces one's own open invitation, not someone else's.
     Invitation.objects.select_for_update().filter(
-        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        email__iexact=email, invited_by=actor, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
         organisation=organisation,
         roles=roles,
-        token_hash=hash_invitation_token(token),
+        token_hash=_unsent_token_hash(),
         invited_by=actor,
         created_at=now,
         expires_at=now + timedelta(days=settings.PORTAL_INVITATION_DAYS),
     )
     from portal.tasks import send_invitation_email
 
-    transaction.on_commit(
-        lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, token=token)
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id))
+    return invitation
+
+
+def email_has_account(email):
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
     )
+
+
+@transaction.atomic
+def invitation_link_mint(*, invitation_id):
+    """Give an open invitation a new link secret and return (invitation, secret); only its
+    hash is stored, and any earlier link of this invitation stops working. The secret is
+    None when the address already has an account (no link is made: the owner is told
+    instead). None when the invitation is no longer open (accepted, revoked or expired
+    before the task ran)."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or selectors.invitation_state(invitation) != "open":
+        return None
+    if email_has_account(invitation.email):
+        return invitation, None
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_invitation_token(token)
+    invitation.save(update_fields=["token_hash"])
     return invitation, token
 
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation):
-    if not permissions.can_manage_organisation(actor, invitation.organisation):
-        raise PermissionDenied("You may not revoke this invitation.")
+    if not permissions.can_revoke_invitation(actor, invitation):
+        raise PermissionDenied("You may revoke only the invitations you sent.")
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError("This invitation is no longer open.")
     invitation.revoked_at = timezone.now()
@@ -81,9 +117,14 @@ def invitation_accept(*, invitation, user):
     user.organisation = invitation.organisation
     user.save(update_fields=["organisation"])
     _apply_roles(user, invitation.roles)
-    invitation.accepted_at = timezone.now()
+    now = timezone.now()
+    invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Others may have invited the same address: the account now exists, their links close.
+    Invitation.objects.filter(
+        email__iexact=invitation.email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     return user
 
 
@@ -112,29 +153,91 @@ def user_set_roles(*, actor, user, roles):
     return user
 
 
+DISABLED_FIELDS = ["is_active", "disabled_at", "disabled_by", "disabled_by_administrator"]
+
+
+def _mark_disabled(user, actor):
+    user.is_active = False
+    user.disabled_at = timezone.now()
+    user.disabled_by = actor
+    # Without a known actor (a script), the decision is taken as an administrator's.
+    user.disabled_by_administrator = actor is None or permissions.is_admin(actor)
+
+
+def _mark_enabled(user):
+    user.is_active = True
+    user.disabled_at = None
+    user.disabled_by = None
+    user.disabled_by_administrator = False
+
+
 @transaction.atomic
 def user_deactivate(*, actor, user):
-    """Disable an account and end every session it has."""
+    """Disable an account, record who did it and when, end every session and revoke every
+    token it has."""
     if not permissions.can_manage_user(actor, user):
         raise PermissionDenied("You may not manage this user.")
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user_sessions_end(user=user)
+    if not user.is_active:
+        # Already disabled: the record of who did it stands (disabling again must not turn
+        # an administrator's decision into one a Head may undo).
+        return user
+    _mark_disabled(user, actor)
+    user.save(update_fields=DISABLED_FIELDS)
+    user_access_end(user=user)
     return user
 
 
 @transaction.atomic
 def user_reactivate(*, actor, user):
-    if not permissions.can_manage_user(actor, user):
-        raise PermissionDenied("You may not manage this user.")
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    if not permissions.can_reactivate_user(actor, user):
+        raise PermissionDenied("Only an administrator can enable this account again.")
+    _mark_enabled(user)
+    user.save(update_fields=DISABLED_FIELDS)
+    return user
+
+
+@transaction.atomic
+def user_active_state_set_in_admin(*, actor, user, active):
+    """The Wagtail admin's user editor or bulk action changed `is_active` itself (only
+    administrators reach it): record the change as `user_deactivate`/`user_reactivate` do."""
+    if active:
+        _mark_enabled(user)
+        User.objects.filter(pk=user.pk).update(
+            disabled_at=None, disabled_by=None, disabled_by_administrator=False
+        )
+        return user
+    _mark_disabled(user, actor)
+    User.objects.filter(pk=user.pk).update(
+        is_active=False,
+        disabled_at=user.disabled_at,
+        disabled_by=actor,
+        disabled_by_administrator=user.disabled_by_administrator,
+    )
+    user_access_end(user=user)
     return user
 
 
 def user_sessions_end(*, user):
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user):
+    """End every credential that works without a session: API tokens are revoked (the rows
+    stay for the record) and feed and calendar tokens are dropped, so their addresses stop
+    working and the account page shows new ones. Called when the password is changed, set
+    or reset, when a second factor is removed and when the account is disabled."""
+    APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    AccessToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_access_end(*, user):
+    """A disabled account: log it out everywhere and revoke its tokens (enabling it again
+    brings neither back)."""
+    user_sessions_end(user=user)
+    user_tokens_revoke(user=user)
 
 
 @transaction.atomic

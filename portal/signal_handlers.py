@@ -1,9 +1,11 @@
 """Only hand-offs live here: Wagtail signals page publication from the admin, workflows and
-the scheduled publisher alike, so the email is queued from the signal and sent by a task.
-A page view restriction saved or deleted (admin privacy dialog) forgets the cached "does
-any restriction exist?" answer of portal.visibility; a user's groups changed forget what
-was worked out for that user instance."""
+the scheduled publisher alike, so the email is queued from the signal and sent by a task;
+allauth removes second factors in its own views and says so only by signal. A page view
+restriction saved or deleted (admin privacy dialog) forgets the cached "does any restriction
+exist?" answer of portal.visibility; a user's groups changed forget what was worked out for
+that user instance."""
 
+from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -36,3 +38,10 @@ def forget_hidden_paths_of_user(sender, instance, action, **kwargs):
         instance, get_user_model()
     ):
         user_groups_changed(instance)
+
+
+@receiver(authenticator_removed)
+def revoke_tokens_when_a_factor_is_removed(sender, user, **kwargs):
+    from portal.services import user_tokens_revoke
+
+    user_tokens_revoke(user=user)

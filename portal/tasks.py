@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from portal.models import Invitation, UpdateNotification, UpdatePage, User
+from portal.models import UpdateNotification, UpdatePage, User
 from portal.visibility import users_who_may_see
 
 
@@ -16,21 +16,32 @@ def absolute_url(path):
 
 
 @task()
-def send_invitation_email(*, invitation_id, token):
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id
-    )
-    context = {
-        "invitation": invitation,
-        "link": absolute_url(reverse("portal:invitation_accept", args=[token])),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
+def send_invitation_email(*, invitation_id):
+    """Mint the invitation's link and email it. The secret exists only here and in the
+    message: the task's stored arguments and result hold the id alone."""
+    from portal.services import invitation_link_mint
+
+    minted = invitation_link_mint(invitation_id=invitation_id)
+    if minted is None:
+        return False  # revoked, accepted or expired before the worker got to it
+    invitation, token = minted
+    context = {"invitation": invitation, "site_name": settings.WAGTAIL_SITE_NAME}
+    if token is None:
+        # The address already has an account: its owner learns of the invitation and how to
+        # sign in; the inviter sees the same as for anyone else (nothing tells them).
+        template = "portal/email/invitation_existing_account.txt"
+        context["login"] = absolute_url(reverse("account_login"))
+        context["reset"] = absolute_url(reverse("account_reset_password"))
+    else:
+        template = "portal/email/invitation.txt"
+        context["link"] = absolute_url(reverse("portal:invitation_accept", args=[token]))
     message = EmailMultiAlternatives(
         subject=f"[SPOC Network] You are invited to the {settings.WAGTAIL_SITE_NAME}",
-        body=render_to_string("portal/email/invitation.txt", context),
+        body=render_to_string(template, context),
         to=[invitation.email],
     )
     message.send()
+    return True
 
 
 def _page_path(page):

@@ -1,7 +1,8 @@
+from allauth.account.decorators import reauthentication_required
 from allauth.account.views import LogoutView
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path, reverse, reverse_lazy
+from django.urls import include, path, resolve, reverse, reverse_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -28,6 +29,14 @@ class AllauthLoginRedirect(RedirectView):
     @property
     def url(self):
         return reverse("account_login")
+
+
+@reauthentication_required
+def admin_api_token_create(request):
+    """Wagtail's own "new API token" page in the admin, behind allauth's reauthentication
+    like the account page's (a token outlives the session that made it)."""
+    view = resolve("/api-tokens/new/", urlconf=wagtailadmin_urls).func
+    return view(request)
 
 
 portal_patterns = [
@@ -61,6 +70,7 @@ urlpatterns = [
         "admin/password_reset/",
         login_not_required(RedirectView.as_view(url=reverse_lazy("account_reset_password"))),
     ),
+    path("admin/api-tokens/new/", admin_api_token_create),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -1,4 +1,6 @@
 from allauth.account.adapter import get_adapter
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +36,7 @@ def invitation_accept(request, token):
             {"state": state},
             status=404 if state == "unknown" else 410,
         )
-    request.session[INVITATION_SESSION_KEY] = token
+    request.session[INVITATION_SESSION_KEY] = invitation.token_hash
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
 
@@ -48,7 +50,8 @@ def people_list(request):
     _require_people_manager(request)
     people = selectors.people_manageable_by(request.user).order_by("last_name", "email")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    invitations = selectors.invitations_open_visible_to(request.user)[:50]
+    page.object_list = selectors.people_with_permissions(request.user, page.object_list)
+    invitations = selectors.invitations_open_visible_to(request.user, limit=50)
     return render(
         request,
         "portal/people/list.html",
@@ -69,7 +72,7 @@ def people_invite(request):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation = services.invitation_create(
                 actor=request.user,
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
@@ -113,9 +116,15 @@ def people_set_active(request, user_id):
     if active not in ("0", "1"):
         return HttpResponseBadRequest("Say whether the account is to be enabled or disabled.")
     if active == "1":
+        if person.is_active:
+            messages.info(request, f"{person} can already log in.")
+            return redirect("portal:people_list")
         services.user_reactivate(actor=request.user, user=person)
         messages.success(request, f"{person} can log in again.")
     else:
+        if not person.is_active:
+            messages.info(request, f"{person} is already disabled.")
+            return redirect("portal:people_list")
         services.user_deactivate(actor=request.user, user=person)
         messages.success(request, f"{person} is disabled and logged out everywhere.")
     return redirect("portal:people_list")
@@ -154,6 +163,7 @@ def account_preferences(request):
                 reverse("portal:updates_feed", args=[feed_token])
             ),
             "api_tokens": selectors.api_tokens_of(request.user),
+            "api_token_days": settings.PORTAL_API_TOKEN_DAYS,
             # The plaintext of a new API token is shown once, right after creation.
             "new_api_token": request.session.pop("new_api_token", None),
         },
@@ -168,7 +178,10 @@ def feed_token_reset(request):
 
 
 @require_POST
+@reauthentication_required
 def api_token_create(request):
+    """A new token, after the password (or second factor) was given again in the last few
+    minutes: a session left open on a shared machine cannot mint a lasting credential."""
     name = (request.POST.get("name") or "").strip()[:100] or "API token"
     _token, plaintext = services.api_token_create(user=request.user, name=name)
     request.session["new_api_token"] = plaintext
@@ -178,7 +191,9 @@ def api_token_create(request):
 
 @require_POST
 def api_token_revoke(request, token_id):
-    token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
+    token = selectors.api_token_own(request.user, token_id)
+    if token is None:
+        raise Http404
     services.api_token_revoke(token=token)
     messages.success(request, f"API token “{token.name}” revoked.")
     return redirect("portal:account_preferences")

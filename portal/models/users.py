@@ -37,10 +37,30 @@ class User(AbstractUser):
         default=True,
         help_text="Receive an email when the Presidency publishes an update.",
     )
+    # Who disabled the account and when (cleared when it is enabled again). Whether that was
+    # an administrator is kept apart, so the rule "only administrators undo an
+    # administrator's decision" survives the disabler's account being deleted or demoted.
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    disabled_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    disabled_by_administrator = models.BooleanField(default=False, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disabled_at__isnull=False)
+                | Q(disabled_by__isnull=True, disabled_by_administrator=False),
+                name="user_disabler_recorded_with_date",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email or self.username
@@ -93,11 +113,12 @@ class Invitation(models.Model):
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
             ),
-            # One open invitation per address: a second one would leave two live links.
+            # One open invitation per address and inviter: inviting again replaces one's own
+            # invitation, never someone else's (whose link keeps working).
             models.UniqueConstraint(
-                fields=["email"],
+                fields=["email", "invited_by"],
                 condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_open_per_email",
+                name="invitation_one_open_per_email_and_inviter",
             ),
         ]
 

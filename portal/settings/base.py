@@ -232,6 +232,10 @@ PORTAL_RATE_LIMITS = {
 PORTAL_EXTRACTION_TIMEOUT_SECONDS = float(env("EXTRACTION_TIMEOUT_SECONDS", 60))
 PORTAL_EXTRACTION_MEMORY_MB = int(env("EXTRACTION_MEMORY_MB", 768))
 PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
+# API tokens stop working this many days after creation (shortening it ends older tokens at
+# once); their last use is recorded at most once per WAGTAILAPI_TOKEN_LAST_USED_INTERVAL.
+PORTAL_API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", 90))
+WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"

@@ -203,7 +203,10 @@ def test_interactive_docs_for_logged_in_users_only(client, member):
 
 
 def test_create_and_revoke_token_on_account_page(client, member):
+    from tests.portal.test_login_mfa import reauthenticate
+
     client.force_login(member)
+    reauthenticate(client)  # creating a token asks for the password again
     response = client.post("/account/api-tokens/", {"name": "statistics script"}, follow=True)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")

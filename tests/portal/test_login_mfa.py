@@ -350,15 +350,9 @@ def test_with_mfa_set_up_everything_is_reachable(client, mfa_required, officer_b
 
 def test_mfa_required_after_invitation_sign_up(client, mfa_required, admin):
     """A newly invited person lands on the MFA setup, not in the portal."""
-    from portal import services
-    from portal.models import Organisation
+    from tests.portal.test_invitations import create_invitation
 
-    _invitation, token = services.invitation_create(
-        actor=admin,
-        email="fresh@example.eu",
-        organisation=Organisation.objects.get(slug="spoc-be"),
-        roles=["officer"],
-    )
+    _invitation, token = create_invitation(admin, email="fresh@example.eu")
     client.get(f"/invitations/{token}/")
     response = client.post(
         "/accounts/signup/",

@@ -199,7 +199,8 @@ def test_disabling_ends_sessions_and_blocks_login(client, head_be, officer_be):
     client.force_login(head_be)
     response = client.post(f"/people/{officer_be.pk}/active/", {"active": "0"}, follow=True)
     assert response.status_code == 200
-    assert people_rows(response)[officer_be.email][4] == "Disabled"
+    status = people_rows(response)[officer_be.email][4]
+    assert status.startswith(f"Disabled by {head_be.get_full_name()}, ")
     assert not refresh(officer_be).is_active
     assert not UserSession.objects.filter(user=officer_be).exists()
 
