@@ -1,0 +1,27 @@
+"""URLs of the training module, included under /training/ from portal/urls.py (before
+Wagtail's page URLs). Export URL names end in _pdf (rate-limited with the other exports)
+or _csv."""
+
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.training_home, name="home"),
+    # Training needs analysis
+    path("needs/", views.needs_round_list, name="needs_round_list"),
+    path("needs/new/", views.needs_round_create, name="needs_round_create"),
+    path("needs/<int:round_id>/", views.needs_round_detail, name="needs_round_detail"),
+    path("needs/<int:round_id>/edit/", views.needs_round_edit, name="needs_round_edit"),
+    path("needs/<int:round_id>/open/", views.needs_round_open, name="needs_round_open"),
+    path("needs/<int:round_id>/close/", views.needs_round_close, name="needs_round_close"),
+    path("needs/<int:round_id>/answers/", views.needs_answers_save, name="needs_answers_save"),
+    path("needs/<int:round_id>/matrix.csv", views.needs_matrix_csv, name="needs_matrix_csv"),
+    path("needs/<int:round_id>/answers.csv", views.needs_answers_csv, name="needs_answers_csv"),
+    path("needs/<int:round_id>/matrix.pdf", views.needs_matrix_pdf, name="needs_matrix_pdf"),
+    # Country delegates
+    path("delegates/", views.delegates, name="delegates"),
+    path("delegates/<int:delegate_id>/remove/", views.delegate_remove, name="delegate_remove"),
+]
