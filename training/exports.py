@@ -101,3 +101,19 @@ def needs_matrix_pdf(matrix):
 def needs_filename(needs_round, kind, extension):
     slug = slugify(needs_round.title)[:60] or f"round-{needs_round.pk}"
     return f"training-needs-{slug}-{kind}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def plan_pdf(year, sessions):
+    months = {}
+    for session in sessions:
+        months.setdefault(session.first_day.replace(day=1), []).append(session)
+    return render_pdf(
+        "training/pdf/plan.html",
+        {
+            "title": f"Annual training plan {year}",
+            "year": year,
+            "months": sorted(months.items()),
+            "sessions": sessions,
+            "generated_at": timezone.localtime(),
+        },
+    )

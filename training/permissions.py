@@ -75,3 +75,47 @@ def can_manage_needs_rounds(user):
 def can_see_needs_matrix(user):
     """The pooled results (every country's answers) are the core group's working material."""
     return is_trainer(user)
+
+
+# --- Courses and sessions -------------------------------------------------------------------
+# Every member sees the catalogue, the sessions and the annual plan (no personal data there).
+# Trainers manage every course; CEPOL's representatives (role agency, organisation CEPOL)
+# manage the courses CEPOL organises, and only those.
+
+CEPOL_SLUG = "cepol"
+
+
+def cepol_of(user):
+    """CEPOL, for one of its representatives; else None."""
+    if not (is_member(user) and user.has_role(Role.AGENCY) and user.organisation_id):
+        return None
+    organisation = user.organisation
+    return organisation if organisation.slug == CEPOL_SLUG else None
+
+
+def can_see_courses(user):
+    return is_member(user)
+
+
+def organisers_for(user):
+    """The kinds of organiser whose courses the user may create."""
+    from training.models import Course
+
+    if is_trainer(user):
+        return frozenset(Course.Organiser.values)
+    if cepol_of(user) is not None:
+        return frozenset({Course.Organiser.CEPOL})
+    return frozenset()
+
+
+def can_create_courses(user):
+    return bool(organisers_for(user))
+
+
+def can_manage_course(user, course):
+    return course.organiser in organisers_for(user)
+
+
+def can_see_online_link_of_all(user, course):
+    """The organiser sees every session's online link (participants see their own)."""
+    return can_manage_course(user, course)

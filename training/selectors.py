@@ -3,16 +3,23 @@ user who may not see the thing returns nothing (an empty queryset or None), so v
 that into a 404 or 403 and never leak another country's data."""
 
 import dataclasses
+import datetime
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
 
-from portal.models import Country, User
+from portal.models import AccessToken, Country, User
+from portal.tokens import access_token_for
 from training import permissions
 from training.models import (
+    Course,
     Level,
     NeedsAnswer,
     NeedsResponse,
     NeedsRound,
+    Session,
+    SessionQuota,
     TrainingDelegate,
     TrainingTopic,
     Urgency,
@@ -207,3 +214,76 @@ def needs_matrix(*, user, needs_round):
         grand_total=sum(topic_totals),
         summaries=summaries,
     )
+
+
+# --- Courses, sessions and the annual plan -------------------------------------------------
+
+
+def courses_for(user):
+    """The catalogue: every course, for every member."""
+    if not permissions.can_see_courses(user):
+        return Course.objects.none()
+    return Course.objects.select_related("topic", "organiser_country")
+
+
+def course_for(user, course_id):
+    return courses_for(user).filter(pk=course_id).first()
+
+
+def sessions_for(user):
+    if not permissions.can_see_courses(user):
+        return Session.objects.none()
+    return Session.objects.select_related(
+        "course", "course__topic", "course__organiser_country"
+    ).order_by("first_day", "daily_start", "pk")
+
+
+def session_for(user, session_id):
+    return (
+        sessions_for(user)
+        .prefetch_related(
+            Prefetch("quotas", queryset=SessionQuota.objects.select_related("country")),
+            "documents",
+        )
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def sessions_of_course(*, user, course):
+    return sessions_for(user).filter(course=course)
+
+
+def upcoming_sessions(*, user, today=None, limit=None):
+    today = today or timezone.localdate()
+    qs = sessions_for(user).filter(last_day__gte=today)
+    return qs[:limit] if limit else qs
+
+
+def plan_sessions(*, user, year):
+    """The annual training plan: the sessions starting in `year`, cancelled ones included
+    (marked as such), in date order."""
+    return sessions_for(user).filter(first_day__year=year)
+
+
+def plan_years(*, user):
+    """The years that have sessions, in order."""
+    if not permissions.can_see_courses(user):
+        return []
+    return [day.year for day in Session.objects.dates("first_day", "year")]
+
+
+def sessions_for_feed(*, user, today=None):
+    """A calendar subscription: the sessions from a year back on."""
+    today = today or timezone.localdate()
+    return sessions_for(user).filter(last_day__gte=today - datetime.timedelta(days=366))
+
+
+def calendar_feed_urls(*, request, user):
+    """The user's personal subscription address for the training calendar (https and
+    webcal), with the same secret token as the meetings feed."""
+    if not permissions.can_see_courses(user):
+        return None
+    token = access_token_for(user=user, purpose=AccessToken.Purpose.CALENDAR)
+    https = request.build_absolute_uri(reverse("training:calendar_feed", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}

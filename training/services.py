@@ -3,17 +3,26 @@ rules live here (permissions.py says who, these say when and what), never in mod
 or signals. Bad input raises ValidationError (a dict of field -> message where a form field
 is to blame); a forbidden action raises PermissionDenied."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from training import permissions
+from meetings.models import time_zone_names
+from portal.models import Country
+from training import conf, permissions
 from training.models import (
+    LANGUAGE_CODES,
+    Course,
     Level,
     NeedsAnswer,
     NeedsResponse,
     NeedsRound,
     Profile,
+    Session,
+    SessionQuota,
     TrainingDelegate,
     TrainingTopic,
     Urgency,
@@ -323,3 +332,337 @@ def needs_answers_save(*, actor, needs_round, answers, now=None):
             answer.updated_by = actor
             answer.save()
     return response
+
+
+# --- Courses --------------------------------------------------------------------------------
+
+COURSE_FIELDS = (
+    "title",
+    "topic",
+    "level",
+    "cepol_code",
+    "organiser",
+    "organiser_country",
+    "description",
+    "language",
+    "prerequisites",
+    "second_approval",
+)
+
+
+def validate_cepol_code(code, *, exclude_pk=None):
+    """The code as stored ('' when none): it must match TRAINING_CEPOL_CODE_PATTERN and be
+    unused by another course."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    if len(code) > 30 or not conf.cepol_code_matches(code):
+        raise ValidationError(
+            {"cepol_code": f"“{code}” is not a CEPOL activity code (expected e.g. 12/2027)."}
+        )
+    taken = Course.objects.filter(cepol_code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"cepol_code": f"Another course already has the code {code}."})
+    return code
+
+
+def _clean_course(actor, values, *, exclude_pk=None):
+    errors = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = "Give the course a title."
+    elif len(title) > 200:
+        errors["title"] = "The title is too long (200 characters at most)."
+    topic = values.get("topic")
+    if topic is None:
+        errors["topic"] = "Choose a topic."
+    elif not topic.active and exclude_pk is None:
+        errors["topic"] = "This topic is retired."
+    if values.get("level") not in Level.values:
+        errors["level"] = "Choose the proficiency level."
+    organiser = values.get("organiser")
+    organiser_country = values.get("organiser_country")
+    if organiser not in Course.Organiser.values:
+        errors["organiser"] = "Choose the organiser."
+    elif organiser not in permissions.organisers_for(actor):
+        errors["organiser"] = "You cannot create courses for this organiser."
+    elif organiser == Course.Organiser.COUNTRY and organiser_country is None:
+        errors["organiser_country"] = "Choose the organising country."
+    if organiser != Course.Organiser.COUNTRY:
+        organiser_country = None
+    if values.get("language") not in LANGUAGE_CODES:
+        errors["language"] = "Choose the course language."
+    try:
+        cepol_code = validate_cepol_code(values.get("cepol_code"), exclude_pk=exclude_pk)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        cepol_code = ""
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "topic": topic,
+        "level": values["level"],
+        "cepol_code": cepol_code,
+        "organiser": organiser,
+        "organiser_country": organiser_country,
+        "description": (values.get("description") or "").strip(),
+        "language": values["language"],
+        "prerequisites": (values.get("prerequisites") or "").strip(),
+        "second_approval": bool(values.get("second_approval")),
+    }
+
+
+@transaction.atomic
+def course_create(*, actor, now=None, **values):
+    if not permissions.can_create_courses(actor):
+        raise PermissionDenied("Courses are created by the trainers and by CEPOL.")
+    unknown = set(values) - set(COURSE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown course fields: {sorted(unknown)}")
+    cleaned = _clean_course(actor, values)
+    now = now or timezone.now()
+    return Course.objects.create(**cleaned, created_by=actor, created_at=now, updated_at=now)
+
+
+@transaction.atomic
+def course_update(*, actor, course, now=None, **values):
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not permissions.can_manage_course(actor, course):
+        raise PermissionDenied("You do not manage this course.")
+    merged = {name: getattr(course, name) for name in COURSE_FIELDS}
+    merged.update(values)
+    cleaned = _clean_course(actor, merged, exclude_pk=course.pk)
+    for name, value in cleaned.items():
+        setattr(course, name, value)
+    course.updated_at = now or timezone.now()
+    course.save()
+    return course
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+SESSION_FIELDS = (
+    "first_day",
+    "last_day",
+    "daily_start",
+    "daily_end",
+    "time_zone",
+    "venue_kind",
+    "venue",
+    "online_url",
+    "capacity",
+    "nomination_deadline",
+    "quota_release_days",
+    "notes",
+)
+# What calendar clients must be told about.
+SIGNIFICANT_SESSION_FIELDS = (
+    "first_day",
+    "last_day",
+    "daily_start",
+    "daily_end",
+    "time_zone",
+    "venue_kind",
+    "venue",
+    "online_url",
+    "status",
+)
+MAX_SESSION_DAYS = 60
+DEFAULT_DAY = (datetime.time(9, 0), datetime.time(17, 0))
+_url = URLValidator(schemes=["https", "http"])
+
+
+def _clean_session(values, *, today, existing=None):
+    """Cleaned session fields; dates in the past or in the wrong order, a missing venue and
+    a bad time zone are refused. An existing session keeps past dates it already had."""
+    errors = {}
+    first_day, last_day = values.get("first_day"), values.get("last_day")
+    daily_start, daily_end = values.get("daily_start"), values.get("daily_end")
+    deadline = values.get("nomination_deadline")
+    unchanged_dates = existing is not None and (
+        existing.first_day == first_day and existing.nomination_deadline == deadline
+    )
+    if first_day is None:
+        errors["first_day"] = "Give the first day."
+    elif first_day < today and not unchanged_dates:
+        errors["first_day"] = "The first day is in the past."
+    if last_day is None:
+        errors["last_day"] = "Give the last day."
+    elif first_day and last_day < first_day:
+        errors["last_day"] = "The last day is before the first day."
+    elif first_day and (last_day - first_day).days >= MAX_SESSION_DAYS:
+        errors["last_day"] = f"A session lasts {MAX_SESSION_DAYS} days at most."
+    if daily_start is None:
+        errors["daily_start"] = "Give the daily start time."
+    if daily_end is None:
+        errors["daily_end"] = "Give the daily end time."
+    elif daily_start and daily_end <= daily_start:
+        errors["daily_end"] = "The day ends before it starts."
+    time_zone = (values.get("time_zone") or "").strip()
+    if time_zone not in time_zone_names():
+        errors["time_zone"] = "Give the venue's time zone as an IANA name, e.g. Europe/Lisbon."
+    venue_kind = values.get("venue_kind")
+    venue = (values.get("venue") or "").strip()
+    online_url = (values.get("online_url") or "").strip()
+    if venue_kind not in Session.VenueKind.values:
+        errors["venue_kind"] = "Choose on site or online."
+    elif venue_kind == Session.VenueKind.ON_SITE and not venue:
+        errors["venue"] = "Give the venue's address."
+    elif venue_kind == Session.VenueKind.ONLINE and not online_url:
+        errors["online_url"] = "Give the online link."
+    if online_url:
+        try:
+            _url(online_url)
+        except ValidationError:
+            errors["online_url"] = "Give a web address starting with https://."
+    capacity = values.get("capacity")
+    if capacity is None or not 1 <= capacity <= Session.MAX_CAPACITY:
+        errors["capacity"] = f"Give a capacity from 1 to {Session.MAX_CAPACITY}."
+    if deadline is None:
+        errors["nomination_deadline"] = "Give the nomination deadline."
+    elif deadline < today and not unchanged_dates:
+        errors["nomination_deadline"] = "The nomination deadline is in the past."
+    elif first_day and deadline >= first_day:
+        errors["nomination_deadline"] = "The nomination deadline must be before the first day."
+    release = values.get("quota_release_days")
+    if release is None:
+        release = conf.quota_release_days()
+    if not 0 <= release <= 365:
+        errors["quota_release_days"] = "Give a number of days from 0 to 365."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "first_day": first_day,
+        "last_day": last_day,
+        "daily_start": daily_start,
+        "daily_end": daily_end,
+        "time_zone": time_zone,
+        "venue_kind": venue_kind,
+        "venue": venue,
+        "online_url": online_url,
+        "capacity": capacity,
+        "nomination_deadline": deadline,
+        "quota_release_days": release,
+        "notes": (values.get("notes") or "").strip(),
+    }
+
+
+def _clean_quotas(quotas, capacity):
+    """{Country: seats} without empty entries; the sum may not exceed the capacity."""
+    cleaned = {}
+    for country, seats in (quotas or {}).items():
+        if seats in (None, "", 0):
+            continue
+        if not isinstance(country, Country):
+            raise ValidationError({"quotas": "Unknown country in the quotas."})
+        if not isinstance(seats, int) or seats < 0:
+            raise ValidationError({"quotas": f"Give a whole number of seats for {country.name}."})
+        cleaned[country] = seats
+    total = sum(cleaned.values())
+    if capacity is not None and total > capacity:
+        raise ValidationError(
+            {"quotas": f"The quotas add up to {total} seats, more than the capacity ({capacity})."}
+        )
+    return cleaned
+
+
+def _write_quotas(session, quotas):
+    current = {quota.country_id: quota for quota in session.quotas.all()}
+    for country, seats in quotas.items():
+        quota = current.pop(country.pk, None)
+        if quota is None:
+            SessionQuota.objects.create(session=session, country=country, seats=seats)
+        elif quota.seats != seats:
+            quota.seats = seats
+            quota.save(update_fields=["seats"])
+    for quota in current.values():
+        quota.delete()
+
+
+def _manager_or_deny(actor, course):
+    if not permissions.can_manage_course(actor, course):
+        raise PermissionDenied("You do not manage this course.")
+
+
+@transaction.atomic
+def session_create(*, actor, course, quotas=None, documents=None, now=None, **values):
+    _manager_or_deny(actor, course)
+    unknown = set(values) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    now = now or timezone.now()
+    values.setdefault("daily_start", DEFAULT_DAY[0])
+    values.setdefault("daily_end", DEFAULT_DAY[1])
+    cleaned = _clean_session(values, today=timezone.localdate(now))
+    quotas = _clean_quotas(quotas, cleaned["capacity"])
+    session = Session.objects.create(
+        course=course, **cleaned, created_by=actor, created_at=now, updated_at=now
+    )
+    _write_quotas(session, quotas)
+    if documents:
+        session.documents.set(documents)
+    return session
+
+
+def _session_locked(session):
+    """The session row, locked until the transaction ends: its seats are counted and given
+    one transaction at a time (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE
+    transaction already holds the write lock)."""
+    return Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+
+
+@transaction.atomic
+def session_update(*, actor, session, quotas=None, documents=None, now=None, **values):
+    """Change a session. Dates, times, place or status raise its calendar SEQUENCE. A
+    session that has started keeps its dates; a cancelled one is not changed."""
+    session = _session_locked(session)
+    _manager_or_deny(actor, session.course)
+    now = now or timezone.now()
+    if session.is_cancelled:
+        raise ValidationError("A cancelled session is not changed.")
+    merged = {name: getattr(session, name) for name in SESSION_FIELDS}
+    merged.update(values)
+    if session.has_started(now) and any(
+        merged[name] != getattr(session, name) for name in ("first_day", "last_day", "time_zone")
+    ):
+        raise ValidationError("The session has started: its dates no longer change.")
+    cleaned = _clean_session(merged, today=timezone.localdate(now), existing=session)
+    if quotas is not None:
+        quotas = _clean_quotas(quotas, cleaned["capacity"])
+    else:
+        current = {quota.country: quota.seats for quota in session.quotas.select_related("country")}
+        _clean_quotas(current, cleaned["capacity"])
+    significant = any(
+        cleaned[name] != getattr(session, name)
+        for name in cleaned
+        if name in SIGNIFICANT_SESSION_FIELDS
+    )
+    for name, value in cleaned.items():
+        setattr(session, name, value)
+    if significant:
+        session.ical_sequence += 1
+    session.updated_at = now
+    session.save()
+    if quotas is not None:
+        _write_quotas(session, quotas)
+    if documents is not None:
+        session.documents.set(documents)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, actor, session, now=None):
+    session = _session_locked(session)
+    _manager_or_deny(actor, session.course)
+    if session.is_cancelled:
+        raise ValidationError("The session is already cancelled.")
+    if session.local_end < (now or timezone.now()):
+        raise ValidationError("The session is over; it can no longer be cancelled.")
+    session.status = Session.Status.CANCELLED
+    session.ical_sequence += 1
+    session.updated_at = now or timezone.now()
+    session.save(update_fields=["status", "ical_sequence", "updated_at"])
+    return session

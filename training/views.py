@@ -2,18 +2,22 @@
 exports write the files. A thing the user may not see is a 404; a page of a kind the user
 has no part in is a 403; bad input gives the form again with its errors and a 400."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.exports import PDF_CONTENT_TYPE, download_response
-from training import exports, permissions, selectors, services
-from training.forms import DelegateForm, NeedsAnswersForm, NeedsRoundForm
-from training.models import NeedsRound
+from portal.models import AccessToken
+from portal.tokens import user_for_access_token
+from training import calendar, exports, permissions, selectors, services
+from training.forms import CourseForm, DelegateForm, NeedsAnswersForm, NeedsRoundForm, SessionForm
+from training.models import Course, Level, NeedsRound, TrainingTopic
 
 
 def nav_for(user):
@@ -21,6 +25,7 @@ def nav_for(user):
     return {
         "needs": permissions.can_see_needs_rounds(user),
         "delegates": permissions.can_manage_delegates(user),
+        "courses": permissions.can_see_courses(user),
     }
 
 
@@ -39,6 +44,8 @@ def training_home(request):
     if permissions.can_see_needs_rounds(user):
         rounds = list(selectors.needs_rounds_for(user).filter(status=NeedsRound.Status.OPEN))
     context = {
+        "upcoming": list(selectors.upcoming_sessions(user=user, limit=6)),
+        "this_year": timezone.localdate().year,
         "open_rounds": rounds,
         "own_states": selectors.own_needs_states(user=user, rounds=rounds),
         "can_see_needs": permissions.can_see_needs_rounds(user),
@@ -335,3 +342,323 @@ def delegate_remove(request, delegate_id):
     services.delegate_remove(actor=request.user, delegate=delegate)
     messages.success(request, f"{delegate.user} is no longer a delegate.")
     return redirect(reverse("training:delegates"))
+
+
+# --- Courses --------------------------------------------------------------------------------
+
+
+def _course_or_404(request, course_id):
+    course = selectors.course_for(request.user, course_id)
+    if course is None:
+        raise Http404("No such course")
+    return course
+
+
+def _managed_course_or_403(request, course_id):
+    course = _course_or_404(request, course_id)
+    if not permissions.can_manage_course(request.user, course):
+        raise PermissionDenied("You do not manage this course.")
+    return course
+
+
+def _course_filters(request):
+    """The catalogue's filters from the query string; unknown values are ignored."""
+    params = request.GET
+    topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
+    chosen = {
+        "topic": params.get("topic") if params.get("topic") in topics else "",
+        "level": params.get("level") if params.get("level") in Level.values else "",
+        "organiser": params.get("organiser")
+        if params.get("organiser") in Course.Organiser.values
+        else "",
+    }
+    return chosen, topics
+
+
+@require_GET
+def course_list(request):
+    chosen, topics = _course_filters(request)
+    courses = selectors.courses_for(request.user)
+    if chosen["topic"]:
+        courses = courses.filter(topic=topics[chosen["topic"]])
+    if chosen["level"]:
+        courses = courses.filter(level=chosen["level"])
+    if chosen["organiser"]:
+        courses = courses.filter(organiser=chosen["organiser"])
+    courses = list(courses)
+    upcoming = {}
+    for session in selectors.upcoming_sessions(user=request.user).filter(course__in=courses):
+        upcoming.setdefault(session.course_id, []).append(session)
+    context = {
+        "courses": courses,
+        "upcoming": upcoming,
+        "topics": list(topics.values()),
+        "levels": Level.choices,
+        "organisers": Course.Organiser.choices,
+        "chosen": chosen,
+        "can_create": permissions.can_create_courses(request.user),
+    }
+    return _render(request, "training/courses/course_list.html", context)
+
+
+def _course_form_page(request, form, *, course=None, status=200):
+    context = {"form": form, "course": course}
+    return _render(request, "training/courses/course_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def course_create(request):
+    user = request.user
+    if not permissions.can_create_courses(user):
+        raise PermissionDenied("Courses are created by the trainers and by CEPOL.")
+    organisers = permissions.organisers_for(user)
+    if request.method == "GET":
+        return _course_form_page(request, CourseForm(organisers=organisers))
+    form = CourseForm(request.POST, organisers=organisers)
+    if form.is_valid():
+        try:
+            course = services.course_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "The course was added to the catalogue.")
+            return redirect("training:course_detail", course_id=course.pk)
+    return _course_form_page(request, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def course_edit(request, course_id):
+    course = _managed_course_or_403(request, course_id)
+    organisers = permissions.organisers_for(request.user)
+    topics = TrainingTopic.objects.filter(active=True) | TrainingTopic.objects.filter(
+        pk=course.topic_id
+    )
+    if request.method == "GET":
+        initial = {name: getattr(course, name) for name in services.COURSE_FIELDS}
+        form = CourseForm(initial=initial, organisers=organisers, topic_queryset=topics)
+        return _course_form_page(request, form, course=course)
+    form = CourseForm(request.POST, organisers=organisers, topic_queryset=topics)
+    if form.is_valid():
+        try:
+            services.course_update(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "The course was saved.")
+            return redirect("training:course_detail", course_id=course.pk)
+    return _course_form_page(request, form, course=course, status=400)
+
+
+@require_GET
+def course_detail(request, course_id):
+    course = _course_or_404(request, course_id)
+    context = {
+        "course": course,
+        "sessions": list(selectors.sessions_of_course(user=request.user, course=course)),
+        "can_manage": permissions.can_manage_course(request.user, course),
+        "today": timezone.localdate(),
+    }
+    return _render(request, "training/courses/course_detail.html", context)
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def _session_or_404(request, session_id):
+    session = selectors.session_for(request.user, session_id)
+    if session is None:
+        raise Http404("No such session")
+    return session
+
+
+def _choosable_documents(user):
+    from wagtail.documents import get_document_model
+    from wagtail.permissions import policy_registry
+
+    permission_policy = policy_registry.get_by_type(get_document_model())
+    if not permission_policy.user_has_any_permission(user, ["choose", "add"]):
+        return None
+    return permission_policy.instances_user_has_any_permission_for(user, ["choose"]).order_by(
+        "title"
+    )
+
+
+def _session_form_page(request, form, *, course, session=None, status=200):
+    context = {"form": form, "course": course, "session": session}
+    return _render(request, "training/sessions/session_form.html", context, status=status)
+
+
+def _session_saved(request, form, service, **kwargs):
+    documents = form.cleaned_data.get("documents") if "documents" in form.fields else None
+    try:
+        session = service(
+            actor=request.user,
+            quotas=form.quotas(),
+            documents=list(documents) if documents is not None else None,
+            **kwargs,
+            **form.session_values(),
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "quotas" in error.error_dict:
+            form.add_error(None, error.error_dict.pop("quotas"))
+        _form_error(form, error)
+        return None
+    return session
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request, course_id):
+    course = _managed_course_or_403(request, course_id)
+    documents = _choosable_documents(request.user)
+    if request.method == "GET":
+        return _session_form_page(request, SessionForm(documents=documents), course=course)
+    form = SessionForm(request.POST, documents=documents)
+    if form.is_valid():
+        session = _session_saved(request, form, services.session_create, course=course)
+        if session is not None:
+            messages.success(request, "The session was added.")
+            return redirect("training:session_detail", session_id=session.pk)
+    return _session_form_page(request, form, course=course, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, session_id):
+    session = _session_or_404(request, session_id)
+    if not permissions.can_manage_course(request.user, session.course):
+        raise PermissionDenied("You do not manage this course.")
+    documents = _choosable_documents(request.user)
+    if request.method == "GET":
+        form = SessionForm(initial=SessionForm.initial_for(session), documents=documents)
+        return _session_form_page(request, form, course=session.course, session=session)
+    form = SessionForm(request.POST, documents=documents)
+    if form.is_valid():
+        saved = _session_saved(request, form, services.session_update, session=session)
+        if saved is not None:
+            messages.success(request, "The session was saved.")
+            return redirect("training:session_detail", session_id=session.pk)
+    return _session_form_page(request, form, course=session.course, session=session, status=400)
+
+
+def _session_page_context(request, session):
+    user = request.user
+    return {
+        "session": session,
+        "course": session.course,
+        "quotas": list(session.quotas.all()),
+        "documents": list(session.documents.all()),
+        "can_manage": permissions.can_manage_course(user, session.course),
+        "show_online_link": permissions.can_see_online_link_of_all(user, session.course),
+        "today": timezone.localdate(),
+        "started": session.has_started(),
+    }
+
+
+@require_GET
+def session_detail(request, session_id):
+    session = _session_or_404(request, session_id)
+    context = _session_page_context(request, session)
+    return _render(request, "training/sessions/session_detail.html", context)
+
+
+@require_POST
+def session_cancel(request, session_id):
+    session = _session_or_404(request, session_id)
+    if not permissions.can_manage_course(request.user, session.course):
+        raise PermissionDenied("You do not manage this course.")
+    try:
+        services.session_cancel(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The session was cancelled.")
+    return redirect("training:session_detail", session_id=session.pk)
+
+
+def _ics_response(body, filename):
+    return download_response(body, content_type=calendar.CONTENT_TYPE, filename=filename)
+
+
+@require_GET
+def session_ics(request, session_id):
+    session = _session_or_404(request, session_id)
+    body = calendar.session_calendar(
+        session,
+        include_online_link=permissions.can_see_online_link_of_all(request.user, session.course),
+    )
+    return _ics_response(body, f"training-session-{session.pk}.ics")
+
+
+# --- Annual plan ----------------------------------------------------------------------------
+
+
+def _plan_year(year):
+    if not 2000 <= year <= 2100:
+        raise Http404("No plan for this year")
+    return year
+
+
+@require_GET
+def plan_index(request):
+    return redirect("training:plan_year", year=timezone.localdate().year)
+
+
+@require_GET
+def plan_year(request, year):
+    year = _plan_year(year)
+    sessions = list(selectors.plan_sessions(user=request.user, year=year))
+    months = {}
+    for session in sessions:
+        months.setdefault(session.first_day.replace(day=1), []).append(session)
+    years = selectors.plan_years(user=request.user)
+    context = {
+        "year": year,
+        "months": sorted(months.items()),
+        "sessions": sessions,
+        "years": sorted({*years, year, timezone.localdate().year}),
+        "calendar_feed": selectors.calendar_feed_urls(request=request, user=request.user),
+    }
+    return _render(request, "training/plan/plan_year.html", context)
+
+
+@require_GET
+def plan_pdf(request, year):
+    year = _plan_year(year)
+    sessions = list(selectors.plan_sessions(user=request.user, year=year))
+    return download_response(
+        exports.plan_pdf(year, sessions),
+        content_type=PDF_CONTENT_TYPE,
+        filename=f"training-plan-{year}.pdf",
+    )
+
+
+@require_GET
+def plan_ics(request, year):
+    year = _plan_year(year)
+    sessions = list(selectors.plan_sessions(user=request.user, year=year))
+    body = calendar.feed_calendar(
+        sessions,
+        name=f"{settings.WAGTAIL_SITE_NAME}: training plan {year}",
+        include_online_link=lambda s: permissions.can_see_online_link_of_all(
+            request.user, s.course
+        ),
+    )
+    return _ics_response(body, f"training-plan-{year}.ics")
+
+
+@require_GET
+@login_not_required  # calendar clients cannot log in: the URL carries the user's secret token
+def calendar_feed(request, token):
+    """The user's subscription feed of the training sessions. An unknown, forged, reset or
+    disabled user's token is a 404."""
+    user = user_for_access_token(token, purpose=AccessToken.Purpose.CALENDAR)
+    if user is None:
+        raise Http404("Unknown feed")
+    sessions = list(selectors.sessions_for_feed(user=user))
+    body = calendar.feed_calendar(
+        sessions,
+        name=f"{settings.WAGTAIL_SITE_NAME}: training",
+        include_online_link=lambda s: permissions.can_see_online_link_of_all(user, s.course),
+    )
+    response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -233,6 +233,13 @@ PORTAL_EXTRACTION_TIMEOUT_SECONDS = float(env("EXTRACTION_TIMEOUT_SECONDS", 60))
 PORTAL_EXTRACTION_MEMORY_MB = int(env("EXTRACTION_MEMORY_MB", 768))
 PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
 
+# --- Training (docs/training.md) ----------------------------------------------------------
+# The form a course's CEPOL activity code must have (a regular expression; CEPOL numbers its
+# activities like 12/2027), and the default number of days before a session at which unfilled
+# per-country quota seats go back to the general pool.
+TRAINING_CEPOL_CODE_PATTERN = env("TRAINING_CEPOL_CODE_PATTERN", r"^\d{1,3}/\d{4}$")
+TRAINING_QUOTA_RELEASE_DAYS = int(env("TRAINING_QUOTA_RELEASE_DAYS", 21))
+
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")

@@ -58,3 +58,51 @@ def need(staff=5, profile="operator", level="practitioner", urgency="high", comm
         "urgency": urgency,
         "comment": comment,
     }
+
+
+@pytest.fixture
+def cepol_user(db):
+    from portal.models import Organisation
+    from tests.factories import UserFactory
+
+    return UserFactory(organisation=Organisation.objects.get(slug="cepol"), roles=["agency"])
+
+
+def make_course(actor, **overrides):
+    values = {
+        "title": "SIENA for SPOC operators",
+        "topic": TrainingTopic.objects.get(slug="siena"),
+        "level": "practitioner",
+        "organiser": "cepol",
+        "cepol_code": "27/2027",
+        "language": "en",
+        "description": "Handling codes and workflows.",
+    }
+    values.update(overrides)
+    return services.course_create(actor=actor, **values)
+
+
+def make_session(actor, course, *, quotas=None, **overrides):
+    values = {
+        "first_day": datetime.date(2027, 3, 15),
+        "last_day": datetime.date(2027, 3, 18),
+        "daily_start": datetime.time(9, 0),
+        "daily_end": datetime.time(17, 0),
+        "time_zone": "Europe/Budapest",
+        "venue_kind": "on_site",
+        "venue": "CEPOL, Budapest",
+        "capacity": 10,
+        "nomination_deadline": datetime.date(2027, 2, 15),
+    }
+    values.update(overrides)
+    return services.session_create(actor=actor, course=course, quotas=quotas, **values)
+
+
+@pytest.fixture
+def course(trainer):
+    return make_course(trainer)
+
+
+@pytest.fixture
+def session(trainer, course):
+    return make_session(trainer, course)

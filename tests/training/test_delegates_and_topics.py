@@ -110,3 +110,9 @@ def test_the_demo_seeds_an_answered_round_once():
     }
     assert NeedsAnswer.objects.filter(country__code="DE").count() == 4
     assert TrainingDelegate.objects.filter(user__email="officer.de@example.eu").exists()
+    from training.models import Course, Session
+
+    coded = Course.objects.exclude(cepol_code="").order_by("cepol_code")
+    assert [course.cepol_code for course in coded] == ["27/2027", "31/2027"]
+    assert Session.objects.filter(course__in=coded).count() == 3
+    assert Session.objects.get(course__cepol_code="27/2027").quotas.count() == 3

@@ -29,6 +29,39 @@ class Urgency(models.TextChoices):
     LOW = "low", "Low: later"
 
 
+# The languages a course is given in: the EU's 24 official languages, and those of the
+# Schengen-associated countries of the network (Icelandic, Norwegian).
+LANGUAGES = [
+    ("bg", "Bulgarian"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("et", "Estonian"),
+    ("fi", "Finnish"),
+    ("fr", "French"),
+    ("ga", "Irish"),
+    ("hr", "Croatian"),
+    ("hu", "Hungarian"),
+    ("is", "Icelandic"),
+    ("it", "Italian"),
+    ("lt", "Lithuanian"),
+    ("lv", "Latvian"),
+    ("mt", "Maltese"),
+    ("nl", "Dutch"),
+    ("no", "Norwegian"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("sk", "Slovak"),
+    ("sl", "Slovenian"),
+    ("sv", "Swedish"),
+]
+LANGUAGE_CODES = frozenset(code for code, _ in LANGUAGES)
+
+
 class TrainingTopic(models.Model):
     """A subject SPOC staff are trained in. A managed list (Wagtail snippets): trainers add
     topics and retire old ones (`active` off); a topic in use is never deleted."""
