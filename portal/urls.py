@@ -94,3 +94,4 @@ urlpatterns += [path("", include(wagtail_urls))]
 urlpatterns.insert(0, path("", include("meetings.urls")))  # meetings: .ics download, calendar feed
 urlpatterns.insert(0, path("", include("knowledge.urls")))  # knowledge: fact-sheet changes
 urlpatterns.insert(0, path("", include("knowledge.urls_tools")))  # compare, quick answer, PDFs
+urlpatterns.insert(0, path("training/", include("training.urls")))  # training module

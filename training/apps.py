@@ -2,4 +2,9 @@ from django.apps import AppConfig
 
 
 class TrainingConfig(AppConfig):
+    default = True
     name = "training"
+    verbose_name = "Training"
+
+    def ready(self):
+        from training import conf, demo  # noqa: F401

@@ -237,6 +237,13 @@ PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
 PORTAL_API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", 90))
 WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
 
+# --- Training (docs/training.md) ----------------------------------------------------------
+# The form a course's CEPOL activity code must have (a regular expression; CEPOL numbers its
+# activities like 12/2027), and the default number of days before a session at which unfilled
+# per-country quota seats go back to the general pool.
+TRAINING_CEPOL_CODE_PATTERN = env("TRAINING_CEPOL_CODE_PATTERN", r"^\d{1,3}/\d{4}$")
+TRAINING_QUOTA_RELEASE_DAYS = int(env("TRAINING_QUOTA_RELEASE_DAYS", 21))
+
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,81 @@
+"""The training module in a real browser, with axe-core on each main screen: a head fills in
+the needs table, a trainer reads the pooled matrix."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import describe, log_in, log_out, run_axe, serious_violations
+from tests.factories import user_in
+from training import services
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def assert_accessible(page, axe_source):
+    violations = serious_violations(run_axe(page, axe_source))
+    assert violations == [], describe(violations)
+    assert page.csp_violations == []
+
+
+def open_needs_round(trainer):
+    today = datetime.date.today()
+    needs_round = services.needs_round_create(
+        actor=trainer,
+        title="Training needs next year",
+        period_start=datetime.date(today.year + 1, 1, 1),
+        period_end=datetime.date(today.year + 1, 12, 31),
+        deadline=today + datetime.timedelta(days=30),
+    )
+    return services.needs_round_open(actor=trainer, needs_round=needs_round)
+
+
+def test_head_reports_needs_and_trainer_reads_the_matrix(page, axe_source):
+    trainer = user_in("NL", "trainer", email="daan@example.eu", first_name="Daan")
+    user_in("BE", "head", email="helene@example.eu", first_name="Hélène")
+    needs_round = open_needs_round(trainer)
+
+    log_in(page, "helene@example.eu")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Training").click()
+    page.get_by_role("link", name="Training needs next year").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training needs next year")
+    table = page.get_by_role("table", name="Training needs of Belgium, per topic")
+    table.get_by_label("Staff to train in SIENA").fill("12")
+    table.get_by_label("Profile for SIENA").select_option("operator")
+    table.get_by_label("Proficiency level for SIENA").select_option("practitioner")
+    # A row without its choices comes back with messages.
+    table.get_by_label("Staff to train in Languages").fill("3")
+    page.get_by_role("button", name="Save Belgium's needs").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("Urgency for SIENA: Choose the urgency.")
+    expect(summary).to_contain_text("Profile for Languages: Choose the staff's profile.")
+    assert_accessible(page, axe_source)
+
+    summary.get_by_role("link", name="Urgency for SIENA: Choose the urgency.").click()
+    expect(page.get_by_label("Urgency for SIENA")).to_be_focused()
+    table = page.get_by_role("table", name="Training needs of Belgium, per topic")
+    table.get_by_label("Urgency for SIENA").select_option("high")
+    table.get_by_label("Staff to train in Languages").fill("")
+    page.get_by_role("button", name="Save Belgium's needs").click()
+    expect(page.get_by_role("status")).to_contain_text("Your country's training needs were saved.")
+    expect(page.get_by_label("Staff to train in SIENA")).to_have_value("12")
+    log_out(page)
+
+    log_in(page, "daan@example.eu")
+    page.goto(f"/training/needs/{needs_round.pk}/")
+    matrix = page.get_by_role("table", name="Staff to train, by country and topic")
+    expect(matrix.locator("tr[data-country=BE]")).to_contain_text("12")
+    expect(page.locator("#not-answered")).to_contain_text("Germany")
+    expect(page.locator("#not-answered")).not_to_contain_text("Belgium")
+    # The wide table scrolls, and its region can be reached with the keyboard.
+    region = page.get_by_role("region", name="Staff to train, by country and topic")
+    region.focus()
+    expect(region).to_be_focused()
+    assert_accessible(page, axe_source)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Matrix as PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")

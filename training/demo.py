@@ -1,0 +1,229 @@
+"""Demo training data for `manage.py seed_demo`: an open needs round for 2027 answered by
+several countries; CEPOL-coded courses with sessions in the 2027 plan and a network course.
+Idempotent (by the round's title, the courses' titles). The dates are fixed, so the actions
+are taken at fixed moments (`now=`) as if done then.
+
+Germany's officer (officer.de@example.eu) is named a needs delegate by its head."""
+
+import datetime
+
+from portal.demo import DEMO_USERS, register_seeder
+from portal.models import Role
+
+# The demo's CEPOL representative (seeded with the other demo accounts by portal.demo).
+DEMO_USERS.append(
+    (
+        "cepol@example.eu",
+        "Eszter",
+        "Nagy",
+        "cepol",
+        [Role.AGENCY],
+        "CEPOL representative",
+    )
+)
+
+ROUND_TITLE = "Training needs 2027"
+OPENED = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC)
+
+# country code: [(topic slug, staff, profile, level, urgency, comment)]
+DEMO_NEEDS = {
+    "BE": [
+        ("siena", 12, "operator", "practitioner", "high", "New operators joined in 2026."),
+        ("directive-2023-977", 20, "operator", "awareness", "high", ""),
+        ("case-management", 8, "supervisor", "expert", "medium", "After the 2027 migration."),
+    ],
+    "DE": [
+        ("siena", 30, "operator", "practitioner", "medium", ""),
+        ("sis-sirene", 15, "operator", "practitioner", "low", ""),
+        ("data-protection", 10, "supervisor", "practitioner", "high", "Logging under LED Art. 25."),
+        ("languages", 6, "operator", "practitioner", "medium", "English for SIENA drafting."),
+    ],
+    "FR": [
+        ("directive-2023-977", 25, "operator", "awareness", "high", ""),
+        ("interpol-channels", 9, "operator", "practitioner", "medium", ""),
+    ],
+    "NL": [
+        ("cross-border-operations", 14, "operator", "practitioner", "medium", ""),
+        ("siena", 5, "head", "awareness", "low", ""),
+    ],
+    "PL": [],  # answered: no needs this time
+}
+
+
+def _user(email):
+    from portal.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+@register_seeder
+def seed_training_needs(report):
+    from portal.models import Country
+    from training import services
+    from training.models import NeedsAnswer, NeedsResponse, NeedsRound, TrainingTopic
+
+    trainer = _user("trainer.nl@example.eu")
+    if trainer is None or NeedsRound.objects.filter(title=ROUND_TITLE).exists():
+        return
+    needs_round = services.needs_round_create(
+        actor=trainer,
+        title=ROUND_TITLE,
+        period_start=datetime.date(2027, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+        deadline=datetime.date(2027, 1, 31),
+        introduction="Tell the core group what your SPOC staff need to learn in 2027; the "
+        "pooled needs go to CEPOL for the annual plan.",
+        now=OPENED,
+    )
+    services.needs_round_open(actor=trainer, needs_round=needs_round, now=OPENED)
+    topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
+    heads = {"BE": _user("head.be@example.eu"), "DE": _user("head.de@example.eu")}
+    officer_de = _user("officer.de@example.eu")
+    if heads["DE"] is not None and officer_de is not None:
+        services.delegate_add(actor=heads["DE"], user=officer_de, kind="needs", now=OPENED)
+        heads["DE"] = officer_de  # Germany's answers come from its delegate
+    for index, (code, rows) in enumerate(DEMO_NEEDS.items()):
+        when = OPENED + datetime.timedelta(days=3 + index)
+        answers = {
+            topics[slug].pk: {
+                "staff_count": staff,
+                "profile": profile,
+                "level": level,
+                "urgency": urgency,
+                "comment": comment,
+            }
+            for slug, staff, profile, level, urgency, comment in rows
+        }
+        head = heads.get(code)
+        if head is not None:
+            services.needs_answers_save(
+                actor=head, needs_round=needs_round, answers=answers, now=when
+            )
+            continue
+        # Countries without a demo head: their answers as the service would store them.
+        country = Country.objects.get(code=code)
+        NeedsResponse.objects.create(
+            round=needs_round, country=country, first_submitted_at=when, updated_at=when
+        )
+        for topic_id, values in answers.items():
+            NeedsAnswer.objects.create(
+                round=needs_round, country=country, topic_id=topic_id, updated_at=when, **values
+            )
+
+
+PLANNED = datetime.datetime(2026, 10, 15, 9, 0, tzinfo=datetime.UTC)
+
+DEMO_COURSES = [
+    {
+        "course": {
+            "title": "SIENA for SPOC operators",
+            "topic": "siena",
+            "level": "practitioner",
+            "cepol_code": "27/2027",
+            "organiser": "cepol",
+            "language": "en",
+            "second_approval": True,
+            "description": "Drafting, handling and evaluation codes, workflows between SPOCs "
+            "and Europol; hands-on exercises on the SIENA training environment.",
+            "prerequisites": "A SIENA account and six months of SPOC work.",
+        },
+        "sessions": [
+            {
+                "first_day": datetime.date(2027, 3, 15),
+                "last_day": datetime.date(2027, 3, 18),
+                "time_zone": "Europe/Budapest",
+                "venue_kind": "on_site",
+                "venue": "CEPOL, Ó utca 27, 1066 Budapest",
+                "capacity": 24,
+                "nomination_deadline": datetime.date(2027, 2, 15),
+                "quotas": {"BE": 2, "DE": 3, "FR": 2},
+            },
+        ],
+        "by": "cepol@example.eu",
+    },
+    {
+        "course": {
+            "title": "Directive (EU) 2023/977 for SPOC staff",
+            "topic": "directive-2023-977",
+            "level": "awareness",
+            "cepol_code": "31/2027",
+            "organiser": "cepol",
+            "language": "en",
+            "description": "Time limits, refusal grounds, channels and languages of the "
+            "Information Exchange Directive, with case studies.",
+        },
+        "sessions": [
+            {
+                "first_day": datetime.date(2027, 2, 10),
+                "last_day": datetime.date(2027, 2, 10),
+                "daily_start": datetime.time(10, 0),
+                "daily_end": datetime.time(12, 30),
+                "time_zone": "Europe/Brussels",
+                "venue_kind": "online",
+                "online_url": "https://meet.example.eu/cepol-31-2027",
+                "capacity": 100,
+                "nomination_deadline": datetime.date(2027, 2, 3),
+            },
+            {
+                "first_day": datetime.date(2027, 10, 6),
+                "last_day": datetime.date(2027, 10, 6),
+                "daily_start": datetime.time(10, 0),
+                "daily_end": datetime.time(12, 30),
+                "time_zone": "Europe/Brussels",
+                "venue_kind": "online",
+                "online_url": "https://meet.example.eu/cepol-31-2027-b",
+                "capacity": 100,
+                "nomination_deadline": datetime.date(2027, 9, 22),
+            },
+        ],
+        "by": "cepol@example.eu",
+    },
+    {
+        "course": {
+            "title": "Case management across borders",
+            "topic": "case-management",
+            "level": "expert",
+            "organiser": "network",
+            "language": "en",
+            "description": "Registration numbers unique across channels, cross-checks and "
+            "statistics for the Article 18 report: the network's good practices.",
+        },
+        "sessions": [
+            {
+                "first_day": datetime.date(2027, 5, 11),
+                "last_day": datetime.date(2027, 5, 12),
+                "time_zone": "Europe/Amsterdam",
+                "venue_kind": "on_site",
+                "venue": "Koninklijke Marechaussee, Kerkstraat 1, Apeldoorn",
+                "capacity": 16,
+                "nomination_deadline": datetime.date(2027, 4, 13),
+            },
+        ],
+        "by": "trainer.nl@example.eu",
+    },
+]
+
+
+@register_seeder
+def seed_training_courses(report):
+    from portal.models import Country
+    from training import services
+    from training.models import Course, TrainingTopic
+
+    topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
+    for spec in DEMO_COURSES:
+        actor = _user(spec["by"])
+        if actor is None or Course.objects.filter(title=spec["course"]["title"]).exists():
+            continue
+        values = dict(spec["course"])
+        values["topic"] = topics[values["topic"]]
+        course = services.course_create(actor=actor, now=PLANNED, **values)
+        for session_spec in spec["sessions"]:
+            session_values = dict(session_spec)
+            quotas = {
+                Country.objects.get(code=code): seats
+                for code, seats in session_values.pop("quotas", {}).items()
+            }
+            services.session_create(
+                actor=actor, course=course, quotas=quotas, now=PLANNED, **session_values
+            )

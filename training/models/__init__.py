@@ -1,0 +1,31 @@
+"""The training app's models, one module per part: the managed topic list and the country
+contacts (reference), the training needs analysis (needs)."""
+
+from training.models.courses import Course, Session, SessionQuota, new_ical_uid
+from training.models.needs import NeedsAnswer, NeedsResponse, NeedsRound
+from training.models.reference import (
+    LANGUAGE_CODES,
+    LANGUAGES,
+    Level,
+    Profile,
+    TrainingDelegate,
+    TrainingTopic,
+    Urgency,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_CODES",
+    "Course",
+    "Session",
+    "SessionQuota",
+    "new_ical_uid",
+    "Level",
+    "NeedsAnswer",
+    "NeedsResponse",
+    "NeedsRound",
+    "Profile",
+    "TrainingDelegate",
+    "TrainingTopic",
+    "Urgency",
+]

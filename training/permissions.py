@@ -1,0 +1,121 @@
+"""Who may do what in training. Pure predicates on the user (and the object), used by the
+services (enforcement), the selectors and the views (what to show) alike.
+
+- Trainers (role trainer; administrators count as trainers) form the core group of training
+  experts: they run the needs rounds and read the pooled results.
+- A Head of SPOC acts for their own country only; they may name delegates of their country
+  (training.models.TrainingDelegate) to answer needs rounds for it."""
+
+from portal.models import Role
+
+
+def is_member(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_trainer(user):
+    return is_member(user) and (user.is_superuser or user.has_role(Role.TRAINER))
+
+
+def head_country(user):
+    """The country a Head of SPOC acts for, else None."""
+    if is_member(user) and user.has_role(Role.HEAD):
+        return user.country
+    return None
+
+
+def _delegated_kinds(user):
+    """The kinds of training delegation the user holds for their own country (cached on the
+    user for the request). A delegation for a country the user no longer belongs to counts
+    for nothing."""
+    if not hasattr(user, "_training_delegations"):
+        from training.models import TrainingDelegate
+
+        country = user.country if user.organisation_id else None
+        if country is None:
+            kinds = frozenset()
+        else:
+            kinds = frozenset(
+                TrainingDelegate.objects.filter(user=user, country=country).values_list(
+                    "kind", flat=True
+                )
+            )
+        user._training_delegations = kinds
+    return user._training_delegations
+
+
+def delegate_country(user, kind):
+    if not is_member(user):
+        return None
+    if kind in _delegated_kinds(user):
+        return user.country
+    return None
+
+
+def needs_country(user):
+    """The country whose training needs the user reports: their own, as its Head of SPOC or
+    as a delegate the head named; else None."""
+    from training.models import TrainingDelegate
+
+    return head_country(user) or delegate_country(user, TrainingDelegate.Kind.NEEDS)
+
+
+def can_manage_delegates(user):
+    return head_country(user) is not None
+
+
+def can_see_needs_rounds(user):
+    return is_trainer(user) or needs_country(user) is not None
+
+
+def can_manage_needs_rounds(user):
+    return is_trainer(user)
+
+
+def can_see_needs_matrix(user):
+    """The pooled results (every country's answers) are the core group's working material."""
+    return is_trainer(user)
+
+
+# --- Courses and sessions -------------------------------------------------------------------
+# Every member sees the catalogue, the sessions and the annual plan (no personal data there).
+# Trainers manage every course; CEPOL's representatives (role agency, organisation CEPOL)
+# manage the courses CEPOL organises, and only those.
+
+CEPOL_SLUG = "cepol"
+
+
+def cepol_of(user):
+    """CEPOL, for one of its representatives; else None."""
+    if not (is_member(user) and user.has_role(Role.AGENCY) and user.organisation_id):
+        return None
+    organisation = user.organisation
+    return organisation if organisation.slug == CEPOL_SLUG else None
+
+
+def can_see_courses(user):
+    return is_member(user)
+
+
+def organisers_for(user):
+    """The kinds of organiser whose courses the user may create."""
+    from training.models import Course
+
+    if is_trainer(user):
+        return frozenset(Course.Organiser.values)
+    if cepol_of(user) is not None:
+        return frozenset({Course.Organiser.CEPOL})
+    return frozenset()
+
+
+def can_create_courses(user):
+    return bool(organisers_for(user))
+
+
+def can_manage_course(user, course):
+    return course.organiser in organisers_for(user)
+
+
+def can_see_online_link_of_all(user, course):
+    """The organiser sees every session's online link (participants see their own)."""
+    return can_manage_course(user, course)

@@ -1,0 +1,289 @@
+"""Reads on training, already scoped to what the asking user may see. A selector given a
+user who may not see the thing returns nothing (an empty queryset or None), so views turn
+that into a 404 or 403 and never leak another country's data."""
+
+import dataclasses
+import datetime
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import AccessToken, Country, User
+from portal.tokens import access_token_for
+from training import permissions
+from training.models import (
+    Course,
+    Level,
+    NeedsAnswer,
+    NeedsResponse,
+    NeedsRound,
+    Session,
+    SessionQuota,
+    TrainingDelegate,
+    TrainingTopic,
+    Urgency,
+)
+
+# --- Topics and delegates -------------------------------------------------------------------
+
+
+def active_topics():
+    return TrainingTopic.objects.filter(active=True)
+
+
+def delegates_of_country(*, user):
+    """The training delegates of the head's own country (empty for anyone else)."""
+    country = permissions.head_country(user)
+    if country is None:
+        return TrainingDelegate.objects.none()
+    return TrainingDelegate.objects.filter(country=country).select_related("user", "granted_by")
+
+
+def delegate_candidates(*, user):
+    """The people a head may name as delegates: active members of their own SPOC."""
+    country = permissions.head_country(user)
+    if country is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, organisation__country=country).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def delegate_of_country(*, user, delegate_id):
+    return delegates_of_country(user=user).filter(pk=delegate_id).first()
+
+
+# --- Needs rounds ---------------------------------------------------------------------------
+
+
+def needs_rounds_for(user):
+    """Trainers see every round, drafts included; heads and their delegates the open and
+    closed ones; anyone else none."""
+    if permissions.is_trainer(user):
+        qs = NeedsRound.objects.all()
+    elif permissions.needs_country(user) is not None:
+        qs = NeedsRound.objects.exclude(status=NeedsRound.Status.DRAFT)
+    else:
+        return NeedsRound.objects.none()
+    return qs.prefetch_related(Prefetch("topics", queryset=TrainingTopic.objects.all()))
+
+
+def needs_round_for(user, round_id):
+    return needs_rounds_for(user).filter(pk=round_id).first()
+
+
+def needs_response_counts(rounds):
+    """{round id: number of countries that answered}, in one query."""
+    from django.db.models import Count
+
+    return dict(
+        NeedsResponse.objects.filter(round__in=rounds)
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values_list("round", "n")
+    )
+
+
+def own_needs(*, user, needs_round):
+    """The user's country's response and answers ({topic id: answer}) to the round, for a
+    head or delegate; (None, {}) for anyone else."""
+    country = permissions.needs_country(user)
+    if country is None:
+        return None, {}
+    response = NeedsResponse.objects.filter(round=needs_round, country=country).first()
+    answers = {
+        answer.topic_id: answer
+        for answer in NeedsAnswer.objects.filter(round=needs_round, country=country)
+    }
+    return response, answers
+
+
+def own_needs_states(*, user, rounds):
+    """{round id: response} for the user's country, over many rounds (one query)."""
+    country = permissions.needs_country(user)
+    if country is None:
+        return {}
+    return {
+        response.round_id: response
+        for response in NeedsResponse.objects.filter(round__in=rounds, country=country)
+    }
+
+
+@dataclasses.dataclass
+class MatrixRow:
+    country: Country
+    response: NeedsResponse | None
+    cells: list  # one NeedsAnswer or None per topic, in the matrix's topic order
+    total: int
+
+    @property
+    def answered(self):
+        return self.response is not None
+
+
+@dataclasses.dataclass
+class TopicSummary:
+    topic: TrainingTopic
+    total: int
+    countries: int
+    by_level: list  # [(Level, staff)] in Level order
+    by_urgency: list  # [(Urgency, staff)] in Urgency order
+
+
+@dataclasses.dataclass
+class NeedsMatrix:
+    needs_round: NeedsRound
+    topics: list
+    rows: list
+    topic_totals: list
+    grand_total: int
+    summaries: list
+
+    @property
+    def answered(self):
+        return [row.country for row in self.rows if row.answered]
+
+    @property
+    def not_answered(self):
+        return [row.country for row in self.rows if not row.answered]
+
+    @property
+    def answers(self):
+        return [cell for row in self.rows for cell in row.cells if cell is not None]
+
+
+def needs_matrix(*, user, needs_round):
+    """The pooled results: every country x the round's topics, with totals, the countries
+    that have not answered, and per topic the staff by level and urgency. For trainers only
+    (None for anyone else). Four queries, whatever the number of countries and answers."""
+    if not permissions.can_see_needs_matrix(user):
+        return None
+    topics = list(needs_round.topics.order_by("sort_order", "name"))
+    countries = list(Country.objects.order_by("name"))
+    responses = {
+        response.country_id: response
+        for response in NeedsResponse.objects.filter(round=needs_round).select_related("updated_by")
+    }
+    answers = {}
+    for answer in NeedsAnswer.objects.filter(round=needs_round):
+        answers[(answer.country_id, answer.topic_id)] = answer
+    rows = []
+    for country in countries:
+        cells = [answers.get((country.pk, topic.pk)) for topic in topics]
+        for cell in cells:
+            if cell is not None:
+                cell.country = country  # spares a query per answer in exports
+        rows.append(
+            MatrixRow(
+                country=country,
+                response=responses.get(country.pk),
+                cells=cells,
+                total=sum(cell.staff_count for cell in cells if cell is not None),
+            )
+        )
+    topic_totals = [
+        sum(row.cells[i].staff_count for row in rows if row.cells[i] is not None)
+        for i in range(len(topics))
+    ]
+    summaries = []
+    for i, topic in enumerate(topics):
+        column = [row.cells[i] for row in rows if row.cells[i] is not None]
+        for cell in column:
+            cell.topic = topic
+        summaries.append(
+            TopicSummary(
+                topic=topic,
+                total=topic_totals[i],
+                countries=len(column),
+                by_level=[
+                    (level, sum(c.staff_count for c in column if c.level == level.value))
+                    for level in Level
+                ],
+                by_urgency=[
+                    (urgency, sum(c.staff_count for c in column if c.urgency == urgency.value))
+                    for urgency in Urgency
+                ],
+            )
+        )
+    return NeedsMatrix(
+        needs_round=needs_round,
+        topics=topics,
+        rows=rows,
+        topic_totals=topic_totals,
+        grand_total=sum(topic_totals),
+        summaries=summaries,
+    )
+
+
+# --- Courses, sessions and the annual plan -------------------------------------------------
+
+
+def courses_for(user):
+    """The catalogue: every course, for every member."""
+    if not permissions.can_see_courses(user):
+        return Course.objects.none()
+    return Course.objects.select_related("topic", "organiser_country")
+
+
+def course_for(user, course_id):
+    return courses_for(user).filter(pk=course_id).first()
+
+
+def sessions_for(user):
+    if not permissions.can_see_courses(user):
+        return Session.objects.none()
+    return Session.objects.select_related(
+        "course", "course__topic", "course__organiser_country"
+    ).order_by("first_day", "daily_start", "pk")
+
+
+def session_for(user, session_id):
+    return (
+        sessions_for(user)
+        .prefetch_related(
+            Prefetch("quotas", queryset=SessionQuota.objects.select_related("country")),
+            "documents",
+        )
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def sessions_of_course(*, user, course):
+    return sessions_for(user).filter(course=course)
+
+
+def upcoming_sessions(*, user, today=None, limit=None):
+    today = today or timezone.localdate()
+    qs = sessions_for(user).filter(last_day__gte=today)
+    return qs[:limit] if limit else qs
+
+
+def plan_sessions(*, user, year):
+    """The annual training plan: the sessions starting in `year`, cancelled ones included
+    (marked as such), in date order."""
+    return sessions_for(user).filter(first_day__year=year)
+
+
+def plan_years(*, user):
+    """The years that have sessions, in order."""
+    if not permissions.can_see_courses(user):
+        return []
+    return [day.year for day in Session.objects.dates("first_day", "year")]
+
+
+def sessions_for_feed(*, user, today=None):
+    """A calendar subscription: the sessions from a year back on."""
+    today = today or timezone.localdate()
+    return sessions_for(user).filter(last_day__gte=today - datetime.timedelta(days=366))
+
+
+def calendar_feed_urls(*, request, user):
+    """The user's personal subscription address for the training calendar (https and
+    webcal), with the same secret token as the meetings feed."""
+    if not permissions.can_see_courses(user):
+        return None
+    token = access_token_for(user=user, purpose=AccessToken.Purpose.CALENDAR)
+    https = request.build_absolute_uri(reverse("training:calendar_feed", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}

@@ -1,0 +1,42 @@
+"""URLs of the training module, included under /training/ from portal/urls.py (before
+Wagtail's page URLs). Export URL names end in _pdf (rate-limited with the other exports)
+or _csv."""
+
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.training_home, name="home"),
+    # Training needs analysis
+    path("needs/", views.needs_round_list, name="needs_round_list"),
+    path("needs/new/", views.needs_round_create, name="needs_round_create"),
+    path("needs/<int:round_id>/", views.needs_round_detail, name="needs_round_detail"),
+    path("needs/<int:round_id>/edit/", views.needs_round_edit, name="needs_round_edit"),
+    path("needs/<int:round_id>/open/", views.needs_round_open, name="needs_round_open"),
+    path("needs/<int:round_id>/close/", views.needs_round_close, name="needs_round_close"),
+    path("needs/<int:round_id>/answers/", views.needs_answers_save, name="needs_answers_save"),
+    path("needs/<int:round_id>/matrix.csv", views.needs_matrix_csv, name="needs_matrix_csv"),
+    path("needs/<int:round_id>/answers.csv", views.needs_answers_csv, name="needs_answers_csv"),
+    path("needs/<int:round_id>/matrix.pdf", views.needs_matrix_pdf, name="needs_matrix_pdf"),
+    # Courses, sessions and the annual plan
+    path("courses/", views.course_list, name="course_list"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:course_id>/", views.course_detail, name="course_detail"),
+    path("courses/<int:course_id>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<int:course_id>/sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:session_id>/session.ics", views.session_ics, name="session_ics"),
+    path("plan/", views.plan_index, name="plan_index"),
+    path("plan/<int:year>/", views.plan_year, name="plan_year"),
+    path("plan/<int:year>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plan/<int:year>/plan.ics", views.plan_ics, name="plan_ics"),
+    path("feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Country delegates
+    path("delegates/", views.delegates, name="delegates"),
+    path("delegates/<int:delegate_id>/remove/", views.delegate_remove, name="delegate_remove"),
+]

@@ -1,0 +1,58 @@
+"""Admin wiring of the training module: the managed lists.
+
+- Training topics (snippets): trainers add topics, rename them and retire them (`active`
+  off). Nobody deletes one: needs answers and courses refer to it.
+- Training delegates (read-only for administrators): who acts for which country; heads
+  name them on /training/delegates/."""
+
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from portal.wagtail_hooks import ReadMostlyPermissionPolicy
+from training.models import TrainingDelegate, TrainingTopic
+
+register_permission_policy(
+    TrainingTopic, ReadMostlyPermissionPolicy(TrainingTopic), exact_class=True
+)
+register_permission_policy(
+    TrainingDelegate,
+    ReadMostlyPermissionPolicy(TrainingDelegate, denied_actions=("add", "change", "delete")),
+    exact_class=True,
+)
+
+
+class TrainingTopicViewSet(SnippetViewSet):
+    model = TrainingTopic
+    icon = "tag"
+    menu_label = "Training topics"
+    url_prefix = "training/topics"
+    list_display = ["name", "slug", "sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+    ordering = ["sort_order", "name"]
+    form_fields = ["name", "slug", "description", "sort_order", "active"]
+    copy_view_enabled = False
+
+
+class TrainingDelegateViewSet(SnippetViewSet):
+    model = TrainingDelegate
+    icon = "user"
+    menu_label = "Training delegates"
+    url_prefix = "training/delegates"
+    list_display = ["user", "country", "kind", "granted_by", "granted_at"]
+    list_filter = ["country", "kind"]
+    ordering = ["country", "kind"]
+    form_fields = []
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class TrainingAdminGroup(SnippetViewSetGroup):
+    menu_label = "Training"
+    menu_icon = "group"
+    menu_order = 320
+    items = (TrainingTopicViewSet, TrainingDelegateViewSet)
+
+
+register_snippet(TrainingAdminGroup)
