@@ -92,6 +92,8 @@ JOURNAL_SUFFIX = ".journal"  # <generation>.journal: writes made while that gene
 PLAIN_BOOST = 0.5
 MAX_CORRECTED_WORDS = 3  # "did you mean" corrects at most this many words of one query
 SUGGESTION_CANDIDATES = 10  # close words tried per word, the first visible one wins
+RANKED_RUNS_CACHED = 32  # collected queries kept per searcher (see WhooshSearchResults._ranked)
+STORED_FIELDS_CACHED = 500_000  # documents whose pk and filter values a searcher keeps
 
 INT_TYPES = {
     "AutoField",
@@ -1188,6 +1190,19 @@ def _query_string(query):
     return None
 
 
+def _stored(searcher, docnum):
+    """(pk string, filter values) of a document, read from its stored fields once per
+    searcher (a searcher lives until the index changes)."""
+    cache = searcher.__dict__.setdefault("_portal_stored", {})
+    found = cache.get(docnum)
+    if found is None:
+        stored = searcher.stored_fields(docnum)
+        found = (stored.get(ID_FIELD), json.loads(stored.get(VALUES_FIELD) or "{}"))
+        if len(cache) < STORED_FIELDS_CACHED:
+            cache[docnum] = found
+    return found
+
+
 def _allowed_docs(searcher, restriction):
     """The restriction as a set of document numbers (None: every document), cached on the
     searcher, which is replaced when the index changes."""
@@ -1233,6 +1248,7 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _run(self, searcher, limit, ordered=True):
         """Run the query; Whoosh results, ranked (or in field order) when ``ordered``."""
+        self._timed_out = False
         text, restriction = self._query()
         if ordered:
             child = searcher.collector(limit=limit, sortedby=self.query_compiler.sort_facets())
@@ -1244,24 +1260,44 @@ class WhooshSearchResults(BaseSearchResults):
         try:
             searcher.search_with_collector(text, collector)
         except TimeLimit:
+            self._timed_out = True
             logger.warning(
                 "Search query hit the time limit of %ss: %r", self.backend.time_limit, text
             )
         return collector.results()
 
+    def _ranked(self, searcher):
+        """[(docnum, score)] of every hit in result order. Collected once per query and index
+        generation, then shared by the results page, the count and every facet of the same
+        query (site search asks for all of them): one Whoosh search instead of five."""
+        text, restriction = self._query()
+        key = (repr(text), repr(restriction), repr(self.query_compiler.sort_facets()))
+        runs = searcher.__dict__.setdefault("_portal_runs", OrderedDict())
+        if key in runs:
+            runs.move_to_end(key)
+            return runs[key]
+        results = self._run(searcher, None)
+        ranked = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        if not self._timed_out:  # a partial collection is never reused
+            runs[key] = ranked
+            while len(runs) > RANKED_RUNS_CACHED:
+                runs.popitem(last=False)
+        return ranked
+
+    def _hit_list(self, searcher):
+        """[(pk string, score)] of every hit in result order, confirmed by the database when
+        the filters need it."""
+        hits = [(_stored(searcher, docnum)[0], score) for docnum, score in self._ranked(searcher)]
+        if self.query_compiler.needs_database:
+            allowed = self._database_check([pk for pk, _ in hits])
+            hits = [h for h in hits if h[0] in allowed]
+        return hits
+
     def _hits(self):
         """[(pk string, score)] in result order, after slicing."""
         with self._searcher() as searcher:
             self._query()  # compiles, and tells whether the database must confirm filters
-            if self.query_compiler.needs_database:
-                results = self._run(searcher, None)
-                hits = [(hit[ID_FIELD], hit.score) for hit in results]
-                allowed = self._database_check([pk for pk, _ in hits])
-                hits = [h for h in hits if h[0] in allowed]
-            else:
-                results = self._run(searcher, self.stop)
-                hits = [(hit[ID_FIELD], hit.score) for hit in results]
-            return hits[self.start : self.stop]
+            return self._hit_list(searcher)[self.start : self.stop]
 
     def _database_check(self, pks):
         """Conditions on several fields of one related object (a many-to-many or reverse
@@ -1297,11 +1333,8 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _do_count(self):
         with self._searcher() as searcher:
-            results = self._run(searcher, None, ordered=False)
-            if self.query_compiler.needs_database:
-                total = len(self._database_check([hit[ID_FIELD] for hit in results]))
-            else:
-                total = len(results)
+            self._query()
+            total = len(self._hit_list(searcher))
         total = max(total - self.start, 0)
         if self.stop is not None:
             total = min(total, self.stop - self.start)
@@ -1420,9 +1453,8 @@ class WhooshSearchResults(BaseSearchResults):
         column = filter_column(field.field_name)
         counts = Counter()
         with self._searcher() as searcher:
-            results = self._run(searcher, None, ordered=False)
-            for hit in results:
-                values = json.loads(hit.get(VALUES_FIELD) or "{}").get(column)
+            for docnum, _score in self._ranked(searcher):
+                values = _stored(searcher, docnum)[1].get(column)
                 if not values:
                     counts[None] += 1
                     continue
