@@ -156,6 +156,10 @@ def user_set_roles(*, actor, user, roles):
 DISABLED_FIELDS = ["is_active", "disabled_at", "disabled_by", "disabled_by_administrator"]
 
 
+def _locked(user):
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 def _mark_disabled(user, actor):
     user.is_active = False
     user.disabled_at = timezone.now()
@@ -177,6 +181,7 @@ def user_deactivate(*, actor, user):
     token it has."""
     if not permissions.can_manage_user(actor, user):
         raise PermissionDenied("You may not manage this user.")
+    user = _locked(user)
     if not user.is_active:
         # Already disabled: the record of who did it stands (disabling again must not turn
         # an administrator's decision into one a Head may undo).
@@ -189,6 +194,7 @@ def user_deactivate(*, actor, user):
 
 @transaction.atomic
 def user_reactivate(*, actor, user):
+    user = _locked(user)  # judged on the current record, not on what the page showed
     if not permissions.can_reactivate_user(actor, user):
         raise PermissionDenied("Only an administrator can enable this account again.")
     _mark_enabled(user)
