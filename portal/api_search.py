@@ -49,6 +49,13 @@ class SearchOut(Schema):
     incomplete: bool = Field(
         False, description="The search ran out of time: results and counts may be partial."
     )
+    partial: bool = Field(
+        False,
+        description=(
+            "Fewer than a handful of documents contain every word: documents with most of "
+            "the words follow them."
+        ),
+    )
     facets: FacetsOut
     promoted: list[PromotedOut]
     results: list[SearchResultOut]
@@ -103,6 +110,7 @@ def search(
         "pages": found.pages,
         "suggestion": found.suggestion,
         "incomplete": found.incomplete,
+        "partial": found.partial,
         "facets": {
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
             for name, values in found.facets.items()

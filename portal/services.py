@@ -306,7 +306,23 @@ def update_email_queue(*, page):
 
 
 @transaction.atomic
-def search_miss_record(*, query_string):
+@transaction.atomic
+def search_queries_record(*, hits, misses, date=None):
+    """Add counted site searches to the query log: `hits` {query: searches} to Wagtail's
+    search-promotion daily hits, `misses` {query: searches that found nothing} to SearchMiss."""
+    from django.db.models import F
+    from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
+
+    date = date or timezone.localdate()
+    for query_string, count in hits.items():
+        query = Query.get(query_string)
+        daily, _created = QueryDailyHits.objects.get_or_create(query=query, date=date)
+        QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + count)
+    for query_string, count in misses.items():
+        search_miss_record(query_string=query_string, count=count)
+
+
+def search_miss_record(*, query_string, count=1):
     """Count a site-search query that found nothing (normalised: trimmed, lower-cased)."""
     from django.db.models import F
 
@@ -317,10 +333,10 @@ def search_miss_record(*, query_string):
         return
     now = timezone.now()
     updated = SearchMiss.objects.filter(query_string=key).update(
-        searches=F("searches") + 1, last_searched_at=now
+        searches=F("searches") + count, last_searched_at=now
     )
     if not updated:
         SearchMiss.objects.get_or_create(
             query_string=key,
-            defaults={"searches": 1, "first_searched_at": now, "last_searched_at": now},
+            defaults={"searches": count, "first_searched_at": now, "last_searched_at": now},
         )

@@ -69,6 +69,7 @@ MAX_QUERY_CHARS = 255  # also the length of Wagtail's logged query strings
 AUTOCOMPLETE_LIMIT = 8
 AUTOCOMPLETE_MIN_CHARS = 2  # as portal/static/portal/search.js; shorter prefixes match too much
 SUGGEST_BELOW_RESULTS = 5
+PARTIAL_MATCH_BELOW = 3  # fewer documents with every word: rank those with most of them too
 COUNTRY_FIELD = "search_country"
 TOPIC_FIELD = "search_topic"
 EXCLUDED_APPS = {"cases"}
@@ -290,7 +291,7 @@ def _units(user):
     return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _registry.values()]
 
 
-def _search(unit, q, filters):
+def _search(unit, q, filters, operator="and"):
     """The unit's search results for `q` with `filters` (type/country/topic), or None when the
     unit cannot have results under those filters."""
     queryset = unit.queryset(filters.get("type"))
@@ -303,7 +304,7 @@ def _search(unit, q, filters):
         if field is None:
             return None
         queryset = queryset.filter(**{field: value})
-    return queryset.search(q, order_by_relevance=True)
+    return queryset.search(q, operator=operator, order_by_relevance=True)
 
 
 # --- The search ---------------------------------------------------------------------------
@@ -352,6 +353,7 @@ class SiteSearch:
     suggestion: str | None = None
     promoted: list = dataclasses.field(default_factory=list)
     incomplete: bool = False  # the time budget ran out: results, counts may be partial
+    partial: bool = False  # no or few documents had every word: most of the words count
 
     @property
     def pages(self):
@@ -426,17 +428,25 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
 
     # One budget for everything below: results, counts, facets and the suggestion.
     with time_budget(settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS):
-        searches = []
-        for unit in units:
-            results = _search(unit, q, filters)
-            if results is not None:
-                count = results.count()
-                searches.append((unit, results, count))
-        found.total = sum(count for _, _, count in searches)
-        _fill_results(found, searches, request)
-        found.facets = _facets(units, q, filters)
+        searches = _run_units(units, q, filters, "and")
+        all_words_total = sum(count for _, _, count in searches)
+        found.total = all_words_total
+        operator = "and"
+        first = []
+        if all_words_total < PARTIAL_MATCH_BELOW and _several_words(q) and not budget_spent():
+            # Few documents contain every word (a descriptive sentence, say): rank those
+            # containing most of the words, after the ones containing all of them.
+            any_word = _run_units(units, q, filters, "or")
+            any_word_total = sum(count for _, _, count in any_word)
+            if any_word_total > all_words_total:
+                first = _ranked_hits(searches, PARTIAL_MATCH_BELOW)
+                searches, operator = any_word, "or"
+                found.total = any_word_total
+                found.partial = True
+        _fill_results(found, searches, request, first=first)
+        found.facets = _facets(units, q, filters, operator)
         # "Did you mean" only helps when the query finds little.
-        if found.total < SUGGEST_BELOW_RESULTS:
+        if all_words_total < SUGGEST_BELOW_RESULTS:
             for _unit, results, _count in searches:
                 suggested = suggestion(results)
                 if suggested:
@@ -449,21 +459,49 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
     return found
 
 
-def _fill_results(found, searches, request):
-    start = (found.page - 1) * PER_PAGE
-    stop = start + PER_PAGE
+def _several_words(q):
+    """Whether `q` is several words without quotes or operators of its own."""
+    return '"' not in q and len(q.split()) > 1
+
+
+def _run_units(units, q, filters, operator):
+    """[(unit, results, count)] of every unit that can have results under `filters`."""
+    searches = []
+    for unit in units:
+        results = _search(unit, q, filters, operator)
+        if results is not None:
+            searches.append((unit, results, results.count()))
+    return searches
+
+
+def _ranked_hits(searches, stop, *, start=0):
+    """[(unit, results, obj)]: the best hits of every unit with hits, merged by score."""
     with_hits = [(unit, results) for unit, results, count in searches if count]
-    hits = []
     if len(with_hits) == 1:  # one source: ask the backend for just this page
         unit, results = with_hits[0]
-        for obj in results.annotate_score("_search_score")[start:stop]:
+        return [(unit, results, obj) for obj in results.annotate_score("_search_score")[start:stop]]
+    hits = []  # several sources: merge their best `stop` hits by score
+    for unit, results in with_hits:
+        for obj in results.annotate_score("_search_score")[:stop]:
             hits.append((unit, results, obj))
-    else:  # several sources: merge their best `stop` hits by score
-        for unit, results in with_hits:
-            for obj in results.annotate_score("_search_score")[:stop]:
-                hits.append((unit, results, obj))
-        hits.sort(key=lambda hit: -(getattr(hit[2], "_search_score", 0.0) or 0.0))
-        hits = hits[start:stop]
+    hits.sort(key=lambda hit: -(getattr(hit[2], "_search_score", 0.0) or 0.0))
+    return hits[start:stop]
+
+
+def _fill_results(found, searches, request, *, first=()):
+    """The page's results; `first` (hits of every word) go before the rest of `searches`."""
+    start = (found.page - 1) * PER_PAGE
+    stop = start + PER_PAGE
+    if first:
+        seen = {(obj._meta.label_lower, obj.pk) for _unit, _results, obj in first}
+        rest = [
+            hit
+            for hit in _ranked_hits(searches, stop + len(first))
+            if (hit[2]._meta.label_lower, hit[2].pk) not in seen
+        ]
+        hits = (list(first) + rest)[start:stop]
+    else:
+        hits = _ranked_hits(searches, stop, start=start)
     labels = search_types()
     for unit, results, obj in hits:
         key = obj._meta.label_lower
@@ -487,12 +525,12 @@ def _value(obj, name):
     return str(value) if value not in (None, "") else None
 
 
-def _facets(units, q, filters):
+def _facets(units, q, filters, operator="and"):
     facets = {"type": [], "country": [], "topic": []}
     type_counts, country_counts, topic_counts = Counter(), Counter(), Counter()
     for unit in units:
         others = {k: v for k, v in filters.items() if k != "type"}
-        results = _search(unit, q, others)
+        results = _search(unit, q, others, operator)
         if results is not None:
             type_counts.update(unit.type_counts(results))
         for name, field, counts in (
@@ -502,7 +540,7 @@ def _facets(units, q, filters):
             if field is None:
                 continue
             others = {k: v for k, v in filters.items() if k != name}
-            results = _search(unit, q, others)
+            results = _search(unit, q, others, operator)
             if results is None:
                 continue
             for value, count in results.facet(field).items():
@@ -570,13 +608,9 @@ def _promotions(q, page_unit):
 
 
 def _log_query(q, *, found_nothing):
-    from wagtail.contrib.search_promotions.models import Query
+    from portal.search_log import search_logged
 
-    from portal.services import search_miss_record
-
-    Query.get(q[:MAX_QUERY_CHARS]).add_hit()
-    if found_nothing:
-        search_miss_record(query_string=q)
+    search_logged(q[:MAX_QUERY_CHARS], found_nothing=found_nothing)
 
 
 # --- Suggestions while typing -------------------------------------------------------------

@@ -87,3 +87,12 @@ def send_update_notification(*, page_id):
         connection.send_messages(messages)
     UpdateNotification.objects.filter(page_id=page_id).update(recipient_count=len(recipients))
     return len(recipients)
+
+
+@task()
+def record_search_queries(*, hits, misses):
+    """Write a batch of counted site searches to the query log (see portal.search_log)."""
+    from portal.services import search_queries_record
+
+    search_queries_record(hits=hits, misses=misses)
+    return sum(hits.values())

@@ -92,6 +92,7 @@ JOURNAL_SUFFIX = ".journal"  # <generation>.journal: writes made while that gene
 PLAIN_BOOST = 0.5
 MAX_CORRECTED_WORDS = 3  # "did you mean" corrects at most this many words of one query
 SUGGESTION_CANDIDATES = 10  # close words tried per word, the first visible one wins
+OR_COORDINATION = 0.9  # Whoosh's OrGroup.factory(0.9): "any word" queries favour more words
 RANKED_RUNS_CACHED = 32  # collected queries kept per searcher (see WhooshSearchResults._ranked)
 STORED_FIELDS_CACHED = 500_000  # documents whose pk and filter values a searcher keeps
 
@@ -950,8 +951,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return MATCH_NOTHING
         if len(parts) == 1 and boost == 1.0:
             return parts[0]
-        cls = wq.And if operator == "and" else wq.Or
-        return cls(parts, boost=boost)
+        if operator == "and":
+            return wq.And(parts, boost=boost)
+        # Any word: a coordination bonus ranks documents with more of the words higher.
+        return wq.Or(parts, boost=boost, scale=OR_COORDINATION)
 
     def query_language(self):
         """The language of an ``exact`` filter on the model's ``search_language_field``

@@ -273,6 +273,9 @@ WAGTAILSEARCH_BACKENDS = {
 # One budget for a whole site search or autocomplete request (every source's results, counts,
 # facets and the "did you mean"): past it, what was found so far is shown, marked incomplete.
 PORTAL_SEARCH_TIME_BUDGET_SECONDS = float(env("SEARCH_TIME_BUDGET_SECONDS", "5"))
+# The query log (popular queries, searches that found nothing) is counted in memory and written
+# by a task at most this often per process: no database write on a search request.
+PORTAL_SEARCH_LOG_FLUSH_SECONDS = float(env("SEARCH_LOG_FLUSH_SECONDS", "30"))
 
 # --- Background work -----------------------------------------------------------------------
 TASKS = {

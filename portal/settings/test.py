@@ -29,3 +29,5 @@ WAGTAILSEARCH_BACKENDS = {
         "PATH": tempfile.mkdtemp(prefix="portal-test-search-index-"),
     }
 }
+# Searches are written to the query log at once (by the immediate task backend) in tests.
+PORTAL_SEARCH_LOG_FLUSH_SECONDS = 0
