@@ -82,6 +82,12 @@ test-search-conformance: install
 bench-search: install
 	$(PY) -m bench.search $(BENCH_ARGS)
 
+# Search quality (prints figures, asserts nothing): nDCG@10 of the judged query set in
+# tests/search/judged.py, every word required versus partial matches; see docs/performance.md.
+.PHONY: bench-quality
+bench-quality: install
+	$(PY) -m bench.search_quality
+
 # Page benchmark (prints figures, asserts nothing): SQL queries and server time of the main
 # pages with 31 countries x 11 fact sheets; see docs/performance.md.
 .PHONY: bench-pages
