@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.management.base import CommandError
 from django.db import models
 from django.db.models import OrderBy
 from django.db.models.expressions import F, Subquery
@@ -515,15 +516,28 @@ class WhooshIndex(BaseIndex):
                     return self.open()
                 except IndexUnavailable:
                     logger.warning("Search index %s unavailable (%s); rebuilding", self.name, exc)
-                    self.rebuild_from_database()
+                    # Another process may be rebuilding it: wait for it, then use its work.
+                    rebuilder = WhooshRebuilder(self, wait=True)
+                    rebuilder._lock()
+                    try:
+                        return self.open()
+                    except IndexUnavailable:
+                        pass
+                    finally:
+                        rebuilder._unlock()
+                    self.rebuild_from_database(wait=True)
                     return self.open()
 
-    def rebuild_from_database(self):
-        rebuilder = WhooshRebuilder(self)
+    def rebuild_from_database(self, *, wait=False):
+        rebuilder = WhooshRebuilder(self, wait=wait)
         index = rebuilder.start()
-        for model in self.models():
-            queryset = model.get_indexed_objects().order_by("pk")
-            index.add_items(model, queryset.iterator(chunk_size=1000))
+        try:
+            for model in self.models():
+                queryset = model.get_indexed_objects().order_by("pk")
+                index.add_items(model, queryset.iterator(chunk_size=1000))
+        except BaseException:
+            rebuilder.abandon()
+            raise
         rebuilder.finish()
 
     def _writer(self, ix):
@@ -762,17 +776,64 @@ class WhooshRebuildIndex(WhooshIndex):
         shutil.rmtree(self.directory / self.fixed_generation, ignore_errors=True)
 
 
+class RebuildInProgress(CommandError):
+    """Another process is rebuilding this index."""
+
+
 class WhooshRebuilder:
-    def __init__(self, index):
+    """One rebuild of an index at a time, across processes: `start` takes an exclusive lock
+    on ``<index directory>/REBUILD.lock`` (released by `finish`, `abandon` or the process
+    ending). With ``wait=False`` (update_index) a second rebuild is refused with
+    RebuildInProgress; with ``wait=True`` (an unreadable index recovered on first use) it
+    waits, and the caller checks whether the other rebuild already did the work."""
+
+    def __init__(self, index, *, wait=False):
         self.index = index
         self.new_index = None
+        self.wait = wait
+        self._lock_file = None
+
+    def _lock(self):
+        import fcntl
+
+        self.index.directory.mkdir(parents=True, exist_ok=True)
+        lock_file = open(self.index.directory / "REBUILD.lock", "a+")  # noqa: SIM115
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            lock_file.close()
+            raise RebuildInProgress(
+                f"The search index {self.index.name} is being rebuilt by another process; "
+                "try again when it has finished."
+            ) from None
+        self._lock_file = lock_file
+
+    def _unlock(self):
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing the file releases the lock
+            self._lock_file = None
 
     def start(self):
-        self.new_index = WhooshRebuildIndex(self.index)
+        self._lock()
+        try:
+            self.new_index = WhooshRebuildIndex(self.index)
+        except BaseException:
+            self._unlock()
+            raise
         return self.new_index
 
     def finish(self):
-        self.new_index.finish()
+        try:
+            self.new_index.finish()
+        finally:
+            self._unlock()
+
+    def abandon(self):
+        try:
+            if self.new_index is not None:
+                self.new_index.abandon()
+        finally:
+            self._unlock()
 
 
 # ---------------------------------------------------------------------------------------------
