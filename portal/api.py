@@ -27,6 +27,7 @@ from portal.reference import country_by_code, presidency_on
 from portal.selectors import reference_countries
 
 MAX_AUTHORIZATION_LENGTH = 512
+MAX_ID = 2**31 - 1  # page ids are PostgreSQL integers: larger ones cannot exist (422, not a 500)
 
 
 class PortalBearerAuth(BearerTokenAuth):
@@ -189,7 +190,7 @@ def country(request, code: str):
 
 @api.get(
     "/presidency",
-    response={200: PresidencyOut, **ERRORS},
+    response={200: PresidencyOut, **ERRORS, 422: ErrorOut},
     tags=["reference"],
     summary="The Council Presidency holding office on a date (default: today)",
 )
