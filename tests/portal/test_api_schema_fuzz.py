@@ -21,7 +21,8 @@ import pytest
 import schemathesis
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -100,8 +101,26 @@ def carries(case, credentials):
     return (case.headers or {}).get("Authorization") == f"Bearer {secret}"
 
 
+class InProcessWSGIHandler(WSGIHandler):
+    """The portal's WSGI application, without the per-request database connection check that
+    would close the test's connection, and its transaction, on PostgreSQL. Django's test client
+    leaves it out around each request the same way (and puts it back after)."""
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        return super().__call__(environ, start_response)
+
+
 @pytest.fixture
-def api_schema(member, credentials):
+def wsgi_app():
+    yield InProcessWSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(member, credentials, wsgi_app):
     # The schema as a logged-in user gets it (it is behind login); the requests then run
     # in-process through the WSGI application.
     response = logged_in(member).get(SCHEMA_PATH)
@@ -109,7 +128,7 @@ def api_schema(member, credentials):
     loaded = schemathesis.openapi.from_dict(
         response.json(), config=schemathesis.Config.from_dict(CONFIG)
     )
-    loaded.app = WSGIHandler()
+    loaded.app = wsgi_app
     kind, secret = credentials
 
     class Credentials:
