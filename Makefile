@@ -7,14 +7,14 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-fresh run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean
+.PHONY: check-fresh run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean security security-lint security-audit security-fuzz
 
 run: install migrate demo index serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e ".[dev]"
+	$(PIP) install --quiet -e ".[dev,security]"
 	touch $@
 
 install: $(VENV)/.installed system-deps
@@ -51,10 +51,11 @@ browser-deps:
 	@bash .ci/system-packages browser
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
-# The whole suite, browser tests included (they fail, never skip, without chromium).
+# The whole suite, browser tests included (they fail, never skip, without chromium). The API's
+# schema fuzz is left to `make security`.
 test: install browser-deps
 	$(PY) manage.py makemigrations --check --dry-run --settings=portal.settings.test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not fuzz" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-search-conformance PYTEST_ARGS=
 
 lint: install
@@ -67,6 +68,21 @@ check: install
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# The security pass (docs/security.md, "Security checks in CI"): ruff's bandit rules (S),
+# pip-audit of the locked packages (fails only when a vulnerability database answered), and
+# the schema fuzz of the JSON API (PORTAL_FUZZ_EXAMPLES=300 to look further). `make -k
+# security` runs every part even when one fails.
+security: security-lint security-audit security-fuzz
+
+security-lint: install
+	$(VENV)/bin/ruff check --select S --no-cache --output-format concise .
+
+security-audit: install
+	$(PY) .ci/pip_audit_check.py --status var/ci/pip-audit-status
+
+security-fuzz: install
+	$(PY) -m pytest -m fuzz tests/portal/test_api_schema_fuzz.py $(PYTEST_ARGS)
 
 # modelsearch's shared backend tests (BackendTests) against the portal's Whoosh search backend.
 # The suite comes from modelsearch's sdist, fetched with pip and unpacked into var/conformance/

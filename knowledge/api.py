@@ -13,12 +13,13 @@ import datetime
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from wagtail.rich_text import expand_db_html
 
 from knowledge import compare, selectors
 from knowledge.compare import ParamError
 from knowledge.topics import topic_order
+from portal.api import MAX_ID
 
 factsheets_router = Router(tags=["knowledge"])
 compare_router = Router(tags=["knowledge"])
@@ -234,7 +235,7 @@ def factsheet_list(request, country: str | None = None, topic: str | None = None
 
 @factsheets_router.get(
     "/{sheet_id}",
-    response={200: FactSheetDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: FactSheetDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One fact sheet: its structured rules, contact points, legal basis and text",
     description=(
         "`cross_border_rules` say what officers of `neighbour` may do on the territory of the "
@@ -242,7 +243,7 @@ def factsheet_list(request, country: str | None = None, topic: str | None = None
     ),
     url_name="factsheet_detail",
 )
-def factsheet_detail(request, sheet_id: int):
+def factsheet_detail(request, sheet_id: int = Path(..., ge=1, le=MAX_ID)):
     sheet = selectors.fact_sheets_with_structure(
         selectors.fact_sheets_for(request.user).filter(pk=sheet_id)
     ).first()

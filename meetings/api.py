@@ -5,10 +5,11 @@ import datetime
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from meetings import permissions, selectors
 from meetings.calendar import description_text
+from portal.api import MAX_ID
 
 router = Router(tags=["meetings"])
 
@@ -133,10 +134,11 @@ def _meeting(request, meeting):
 
 @router.get(
     "",
-    response={200: list[MeetingOut], 401: ErrorOut},
+    response={200: list[MeetingOut], 401: ErrorOut, 422: ErrorOut},
     summary="The published meetings, earliest first, each with its .ics address",
 )
-def meeting_list(request, year: int | None = None):
+def meeting_list(request, year: int | None = Query(None, ge=1900, le=2999)):
+    # Bounded: Django turns the year into a local-time range, which overflows near 1 and 9999.
     meetings = selectors.meetings_visible_to(request.user)
     if year is not None:
         meetings = meetings.filter(start__year=year)
@@ -145,13 +147,13 @@ def meeting_list(request, year: int | None = None):
 
 @router.get(
     "/{meeting_id}",
-    response={200: MeetingDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: MeetingDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary=(
         "One meeting: details, agenda, open action items carried, proposals count and the "
         "date poll (answers counted per option) when there is one"
     ),
 )
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: int = Path(..., ge=1, le=MAX_ID)):
     meeting = selectors.meeting_visible_to(request.user, meeting_id)
     if meeting is None:
         raise Http404

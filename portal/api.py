@@ -31,6 +31,7 @@ from portal.reference import country_by_code, presidency_on
 from portal.selectors import api_token_usable, reference_countries
 
 MAX_AUTHORIZATION_LENGTH = 512
+MAX_ID = 2**31 - 1  # page ids are PostgreSQL integers: larger ones cannot exist (422, not a 500)
 
 
 class PortalBearerAuth(BearerTokenAuth):
@@ -206,7 +207,7 @@ def country(request, code: str):
 
 @api.get(
     "/presidency",
-    response={200: PresidencyOut, **ERRORS},
+    response={200: PresidencyOut, **ERRORS, 422: ErrorOut},
     tags=["reference"],
     summary="The Council Presidency holding office on a date (default: today)",
 )
