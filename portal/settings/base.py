@@ -232,6 +232,8 @@ PORTAL_RATE_LIMITS = {
 PORTAL_EXTRACTION_TIMEOUT_SECONDS = float(env("EXTRACTION_TIMEOUT_SECONDS", 60))
 PORTAL_EXTRACTION_MEMORY_MB = int(env("EXTRACTION_MEMORY_MB", 768))
 PORTAL_INVITATION_DAYS = int(env("INVITATION_DAYS", 7))
+# Administrators read every country's cases only when this is on (cases.permissions).
+CASES_ADMIN_ACCESS = env_bool("CASES_ADMIN_ACCESS", False)
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"
