@@ -521,6 +521,18 @@ def cases_consulted(*, actor, country, detail):
     )
 
 
+@transaction.atomic
+def cases_disclosed(*, actor, country, detail, recipients):
+    """Log an export of case data (a disclosure to whoever receives the file)."""
+    return audit.record(
+        country=country,
+        actor=actor,
+        action=AuditAction.DISCLOSURE,
+        detail=detail,
+        recipients=recipients,
+    )
+
+
 # --- Workflow -----------------------------------------------------------------------------
 
 

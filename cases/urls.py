@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_reports
 
 app_name = "cases"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
     path("lookup/", views.case_lookup, name="case_lookup"),
+    path("export.csv", views_reports.cases_csv, name="cases_csv"),
+    path("statistics/", views_reports.statistics, name="statistics"),
+    path("statistics.csv", views_reports.statistics_csv, name="statistics_csv"),
+    path("statistics.pdf", views_reports.statistics_pdf, name="statistics_pdf"),
+    path("statistics/network/", views_reports.statistics_network, name="statistics_network"),
+    path("audit/", views_reports.audit_log, name="audit_log"),
+    path("audit.csv", views_reports.audit_csv, name="audit_csv"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),
     path("<int:case_id>/status/", views.case_transition, name="case_transition"),
     path("<int:case_id>/answer/", views.case_answer, name="case_answer"),

@@ -91,10 +91,10 @@ def test_every_page_of_the_app_is_404_to_outsiders(client, secret_case, settings
                 if response.status_code == 405:
                     continue
                 # What the user typed is echoed back (the search box, "no case numbered ...").
-                body = response.content.decode().replace('value="Geheimnis"', "")
+                body = response.content.decode(errors="replace").replace('value="Geheimnis"', "")
                 body = body.replace(f"“{secret_case.number}”", "")
                 assert secret_case.number not in body, (who, url)
-                assert "Geheimnis" not in body and "Secret BE" not in body, (who, url)
+                assert "Karl" not in body and "Secret BE" not in body, (who, url)
     # Nothing was logged for them, nothing changed.
     assert not (
         AuditEntry.objects.filter(country__code="BE")
