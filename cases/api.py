@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from cases import deadlines, permissions, selectors, services
 from cases.choices import Direction
@@ -236,16 +236,19 @@ def case_create(request, payload: RequestIn):
             confirm_duplicate=payload.confirm_duplicate,
         )
     except services.DuplicateSuspected as exc:
-        return 409, {
-            "detail": exc.messages[0],
-            "duplicates": [
-                {"id": m.case.pk, "number": m.case.number, "reasons": m.reasons}
-                for m in exc.matches
-            ],
-        }
+        return Status(
+            409,
+            {
+                "detail": exc.messages[0],
+                "duplicates": [
+                    {"id": m.case.pk, "number": m.case.number, "reasons": m.reasons}
+                    for m in exc.matches
+                ],
+            },
+        )
     except ValidationError as exc:
-        return 400, {"detail": _message(exc)}
-    return 201, _detail(case)
+        return Status(400, {"detail": _message(exc)})
+    return Status(201, _detail(case))
 
 
 @router.post(
@@ -260,7 +263,7 @@ def case_reply(request, case_id: int, payload: ReplyIn):
     try:
         case = services.case_answer(actor=request.user, case=case, text=payload.text)
     except ValidationError as exc:
-        return 400, {"detail": _message(exc)}
+        return Status(400, {"detail": _message(exc)})
     return _detail(selectors.case_for(request.user, case.pk))
 
 
