@@ -136,7 +136,7 @@ def _out(case, now=None):
             case.due_at,
             now=now or timezone.now(),
             paused_since=pause.started_at if pause else None,
-            urgent=case.urgent,
+            urgent=case.short_limit,
         ).state
     return {
         "id": case.pk,

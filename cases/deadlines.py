@@ -118,6 +118,7 @@ class Standing:
 
 
 def standing(due_at, *, now, paused_since=None, urgent=False):
+    """`urgent`: the 8-hour limit, flagged "soon" two hours ahead (others a day ahead)."""
     reference = paused_since or now
     remaining = due_at - reference
     overdue = remaining < datetime.timedelta(0)

@@ -153,6 +153,11 @@ class Case(models.Model):
         return reverse("cases:case_detail", args=[self.pk])
 
     @property
+    def short_limit(self):
+        """The 8-hour limit of Art. 5(1)(a) (reminded and flagged earlier than day limits)."""
+        return self.urgent and self.information_access == choices.InformationAccess.DIRECT
+
+    @property
     def is_open(self):
         return self.status in choices.OPEN_STATUSES
 

@@ -56,7 +56,9 @@ def _standing(case, now):
         if paused_since is None:
             pause = selectors.open_pause(case)
             paused_since = pause.started_at if pause else None
-    return deadlines.standing(case.due_at, now=now, paused_since=paused_since, urgent=case.urgent)
+    return deadlines.standing(
+        case.due_at, now=now, paused_since=paused_since, urgent=case.short_limit
+    )
 
 
 def _annotate(cases, now):

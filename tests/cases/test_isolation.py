@@ -194,3 +194,28 @@ def test_the_header_link_shows_for_case_roles_only(client, officer_be, no_role_b
 def test_every_cases_url_is_under_cases():
     resolver = get_resolver()
     assert resolver.resolve("/cases/").namespace == "cases"
+
+
+def test_the_admin_listings_are_read_only_and_follow_the_setting(client, secret_case, settings):
+    admin = admin_user()
+    client.force_login(admin)
+    settings.CASES_ADMIN_ACCESS = False
+    for url in (
+        "/admin/cases/cases/",
+        f"/admin/cases/cases/inspect/{secret_case.pk}/",
+        "/admin/cases/audit/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert secret_case.number not in response.content.decode()
+    settings.CASES_ADMIN_ACCESS = True
+    listing = client.get("/admin/cases/cases/")
+    assert listing.status_code == 200 and secret_case.number in listing.content.decode()
+    inspect = client.get(f"/admin/cases/cases/inspect/{secret_case.pk}/")
+    assert inspect.status_code == 200
+    assert AuditEntry.objects.filter(actor=admin, detail__contains="admin inspect").exists()
+    edit = client.post(f"/admin/cases/cases/edit/{secret_case.pk}/", {"summary": "changed"})
+    assert edit.status_code in (302, 403)
+    secret_case.refresh_from_db()
+    assert secret_case.summary == "Secret BE summary"
+    assert client.get("/admin/cases/audit/").status_code == 200
