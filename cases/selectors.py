@@ -164,3 +164,14 @@ def status_counts(user):
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
+
+
+def cases_due_for_review(user, *, today=None):
+    """Closed cases whose review date has come and whose data are still held."""
+    today = today or timezone.localdate()
+    return (
+        cases_visible_to(user)
+        .filter(status__in=[Status.CLOSED, Status.ARCHIVED], erased_at__isnull=True)
+        .filter(review_on__lte=today)
+        .order_by("review_on", "pk")
+    )

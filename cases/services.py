@@ -463,7 +463,10 @@ def _cross_check(*, actor, case, subjects):
             action=AuditAction.COMBINATION,
             case=case,
             detail="cross-check: "
-            + "; ".join(f"{h.subject} ~ {h.matched.case.number} ({h.score})" for h in hits)[:480],
+            + "; ".join(
+                f"subject #{h.subject.pk} ~ {h.matched.case.number} #{h.matched.pk} ({h.score})"
+                for h in hits
+            )[:480],
         )
     return hits
 
@@ -484,7 +487,10 @@ def hit_decide(*, actor, hit, decision):
         actor=actor,
         action=AuditAction.COMBINATION,
         case=case,
-        detail=f"cross-check hit {hit.subject} ~ {hit.matched.case.number}: {decision}",
+        detail=(
+            f"cross-check hit subject #{hit.subject_id} ~ {hit.matched.case.number} "
+            f"#{hit.matched_id}: {decision}"
+        ),
     )
     return hit
 
@@ -565,7 +571,8 @@ def case_transition(*, actor, case, to, note=""):
     fields = ["status"]
     if to == Status.CLOSED:
         case.closed_at = now
-        fields.append("closed_at")
+        case.review_on = review_date(case, now)
+        fields += ["closed_at", "review_on"]
     _touch(case, fields, now)
     audit.record(
         country=case.country,
@@ -834,3 +841,96 @@ def pause_end(*, actor, case, outcome, ended_at=None, requester_informed_on=None
         detail=f"clock runs again: {pause.get_outcome_display()}",
     )
     return pause
+
+
+# --- Retention (Art. 16(3)-(4)) -------------------------------------------------------------
+
+DEFAULT_REVIEW_MONTHS = 6  # Art. 16(4): first review at the latest six months after the end
+
+
+def _add_months(day, months):
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def review_date(case, closed_at):
+    """When a closed case must be reviewed: CASES_REVIEW_MONTHS by category (the direction,
+    or "refused"), at most six months after the exchange ended by default."""
+    from django.conf import settings
+
+    months = getattr(settings, "CASES_REVIEW_MONTHS", {})
+    category = "refused" if case.status == Status.REFUSED or case.refused_at else case.direction
+    count = int(months.get(category, months.get("default", DEFAULT_REVIEW_MONTHS)))
+    local = timezone.localtime(closed_at, deadlines.zone_for(case.country.code)).date()
+    return _add_months(local, count)
+
+
+@transaction.atomic
+def case_review_extend(*, actor, case, months, reason):
+    """Keep a case past its review date, for a stated reason (logged)."""
+    case = _locked(actor, case)
+    if case.erased_at is not None:
+        raise ValidationError("The personal data of this case were erased.")
+    if case.status not in (Status.CLOSED, Status.ARCHIVED):
+        raise ValidationError("Only closed cases are reviewed.")
+    if not isinstance(months, int) or not 1 <= months <= 24:
+        raise ValidationError({"months": ["Extend by 1 to 24 months."]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the data are still needed."]})
+    today = timezone.localdate(timezone=deadlines.zone_for(case.country.code))
+    case.review_on = _add_months(max(case.review_on or today, today), months)
+    _touch(case, ["review_on"], timezone.now())
+    audit.record(
+        country=case.country,
+        actor=actor,
+        action=AuditAction.ALTERATION,
+        case=case,
+        detail=f"retention extended to {case.review_on:%Y-%m-%d}",
+        justification=reason[:300],
+    )
+    return case
+
+
+@transaction.atomic
+def case_erase(*, actor, case, reason):
+    """Erase the personal data of a closed case (Art. 16(3)): subjects, hits, references,
+    texts. The case row keeps what the statistics need (number, dates, direction, counterpart,
+    channel, grounds); the audit entries stay, and the erasure is logged."""
+    case = _locked(actor, case)
+    if not permissions.is_head(actor):
+        raise PermissionDenied("The Head of SPOC erases case data.")
+    if case.erased_at is not None:
+        raise ValidationError("The personal data of this case were already erased.")
+    if case.status not in (Status.CLOSED, Status.ARCHIVED):
+        raise ValidationError("Close the case before erasing its data.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the data are erased."]})
+    subjects = Subject.objects.filter(case=case)
+    counts = (subjects.count(), ExternalReference.objects.filter(case=case).count())
+    CrossCheckHit.objects.filter(matched__case=case).delete()
+    subjects.delete()
+    ExternalReference.objects.filter(case=case).delete()
+    CaseNote.objects.filter(case=case).update(text="[erased]")
+    DeadlinePause.objects.filter(case=case).update(reason="", expected_delay="")
+    now = timezone.now()
+    case.summary = "[erased]"
+    case.description = ""
+    case.refusal_reason = ""
+    case.erased_at = now
+    _touch(case, ["summary", "description", "refusal_reason", "erased_at"], now)
+    audit.record(
+        country=case.country,
+        actor=actor,
+        action=AuditAction.ERASURE,
+        case=case,
+        detail=f"personal data erased ({counts[0]} subject(s), {counts[1]} reference(s))",
+        justification=reason[:300],
+    )
+    return case

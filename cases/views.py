@@ -400,3 +400,63 @@ def hit_decide(request, case_id, hit_id):
     else:
         messages.success(request, "Decision recorded.")
     return redirect(reverse("cases:case_detail", args=[case.pk]) + "#cross-check")
+
+
+@require_GET
+def review_list(request):
+    """Closed cases past their review date: extend (with a reason) or erase (the head)."""
+    if not permissions.can_write_cases(request.user):
+        raise Http404("No such page")
+    cases = list(selectors.cases_due_for_review(request.user)[:200])
+    return TemplateResponse(
+        request,
+        "cases/review_list.html",
+        {
+            "cases": cases,
+            "can_write": True,
+            "is_head": permissions.is_head(request.user),
+            "zone": _zone(request),
+        },
+    )
+
+
+def _review_action(request, case_id, run, success):
+    case = _writable_or_404(request.user, case_id)
+    try:
+        run(case)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "You may not do this.")
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, success.format(number=case.number))
+    return redirect("cases:review_list")
+
+
+@require_POST
+def review_extend(request, case_id):
+    try:
+        months = int(request.POST.get("months", ""))
+    except ValueError:
+        months = 0
+    return _review_action(
+        request,
+        case_id,
+        lambda case: services.case_review_extend(
+            actor=request.user, case=case, months=months, reason=request.POST.get("reason", "")
+        ),
+        "The data of {number} are kept longer.",
+    )
+
+
+@require_POST
+def case_erase(request, case_id):
+    return _review_action(
+        request,
+        case_id,
+        lambda case: services.case_erase(
+            actor=request.user, case=case, reason=request.POST.get("reason", "")
+        ),
+        "The personal data of {number} are erased.",
+    )
