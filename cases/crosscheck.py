@@ -50,10 +50,18 @@ def split_key(name_key):
     return surname, given
 
 
+# Up to this many distinct surnames every lookup scans them all; above it, only two blocks:
+# the surnames with the same first letter, and those with the same second and third letters
+# (so a slip in the first letter is still found). See docs/performance.md.
+FULL_SCAN_LIMIT = 50_000
+
+
 class SubjectIndex:
     def __init__(self):
         self.by_surname = {}
         self.surnames = []
+        self.by_initial = {}
+        self.by_inner = {}
         self.by_identifier = {}
         self.max_pk = 0
         self.size = 0
@@ -64,6 +72,8 @@ class SubjectIndex:
             if bucket is None:
                 bucket = self.by_surname[row.surname] = []
                 self.surnames.append(row.surname)
+                self.by_initial.setdefault(row.surname[:1], []).append(row.surname)
+                self.by_inner.setdefault(row.surname[1:3], []).append(row.surname)
             bucket.append(row)
         if row.identifier:
             self.by_identifier.setdefault(row.identifier, []).append(row)
@@ -76,13 +86,7 @@ class SubjectIndex:
             for row in self.by_identifier.get(identifier, ()):
                 hits[row.pk] = Hit(row.pk, row.case_id, 100, ["identifier"])
         if kind in (SubjectKind.PERSON, SubjectKind.ORGANISATION) and surname:
-            for found, similarity, _ in process.extract(
-                surname,
-                self.surnames,
-                scorer=JaroWinkler.normalized_similarity,
-                score_cutoff=SURNAME_CUTOFF,
-                limit=200,
-            ):
+            for found, similarity in self._similar_surnames(surname):
                 for row in self.by_surname[found]:
                     if row.kind != kind:
                         continue
@@ -90,6 +94,23 @@ class SubjectIndex:
                     if hit and (row.pk not in hits or hits[row.pk].score < hit.score):
                         hits[row.pk] = hit
         return sorted(hits.values(), key=lambda h: (-h.score, h.pk))[:limit]
+
+    def _similar_surnames(self, surname):
+        if len(self.surnames) <= FULL_SCAN_LIMIT:
+            blocks = [self.surnames]
+        else:
+            blocks = [self.by_initial.get(surname[:1], []), self.by_inner.get(surname[1:3], [])]
+        found = {}
+        for block in blocks:
+            for name, similarity, _ in process.extract(
+                surname,
+                block,
+                scorer=JaroWinkler.normalized_similarity,
+                score_cutoff=SURNAME_CUTOFF,
+                limit=200,
+            ):
+                found[name] = similarity
+        return found.items()
 
     @staticmethod
     def _score_person(row, surname_similarity, surname, given, dob):
