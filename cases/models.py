@@ -416,3 +416,30 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.threshold}"
+
+
+def _document_path(instance, filename):
+    import uuid
+
+    return f"cases/{instance.case.country.code}/{uuid.uuid4().hex}"
+
+
+class CaseDocument(models.Model):
+    """A file in the case's folder. Stored under a random name outside any public URL and
+    served only through the case's own view (cases.views.document_download)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -83,6 +83,7 @@ def case_detail(case):
         "subjects": list(case.subjects.prefetch_related("hits__matched__case")),
         "pauses": list(case.pauses.all()),
         "notes": list(case.notes.select_related("author")),
+        "documents": list(case.documents.select_related("uploaded_by")),
         "links": list(
             Case.objects.filter(Q(links_in__from_case=case) | Q(links_out__to_case=case)).filter(
                 country_id=case.country_id

@@ -918,6 +918,12 @@ def case_erase(*, actor, case, reason):
     subjects.delete()
     ExternalReference.objects.filter(case=case).delete()
     CaseNote.objects.filter(case=case).update(text="[erased]")
+    from cases.models import CaseDocument
+
+    documents = list(CaseDocument.objects.filter(case=case))
+    for document in documents:
+        transaction.on_commit(lambda f=document.file: f.delete(save=False))
+    CaseDocument.objects.filter(case=case).delete()
     DeadlinePause.objects.filter(case=case).update(reason="", expected_delay="")
     now = timezone.now()
     case.summary = "[erased]"
@@ -934,3 +940,95 @@ def case_erase(*, actor, case, reason):
         justification=reason[:300],
     )
     return case
+
+
+# --- The case folder: documents -------------------------------------------------------------
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain",
+}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+def _max_upload_bytes():
+    from django.conf import settings
+
+    return int(getattr(settings, "CASES_MAX_UPLOAD_MB", 10)) * 1024 * 1024
+
+
+def _check_document(upload):
+    from knowledge.extraction import check_content
+
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOCUMENT_TYPES:
+        raise ValidationError(
+            {"file": ["Only PDF, Word (DOCX), PNG, JPEG and plain-text files can be added."]}
+        )
+    if upload.size > _max_upload_bytes():
+        raise ValidationError(
+            {"file": [f"The file is larger than {_max_upload_bytes() // (1024 * 1024)} MB."]}
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": ["The file is empty."]})
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    problem = None
+    if extension in ("pdf", "docx"):
+        problem = check_content(name, upload)
+    elif extension == "png" and head != PNG_MAGIC:
+        problem = "This file is named .png but is not a PNG image."
+    elif extension in ("jpg", "jpeg") and not head.startswith(JPEG_MAGIC):
+        problem = "This file is named .jpg but is not a JPEG image."
+    elif extension == "txt":
+        try:
+            upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            problem = "This file is named .txt but is not UTF-8 text."
+    upload.seek(0)
+    if problem:
+        raise ValidationError({"file": [problem]})
+    return name, DOCUMENT_TYPES[extension]
+
+
+@transaction.atomic
+def case_document_add(*, actor, case, upload):
+    """Add a file to the case's folder (type checked by content, size limited)."""
+    from cases.models import CaseDocument
+
+    case = _locked(actor, case)
+    if case.erased_at is not None:
+        raise ValidationError("The personal data of this case were erased.")
+    name, content_type = _check_document(upload)
+    now = timezone.now()
+    document = CaseDocument(
+        case=case,
+        name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    document.file.save(name, upload, save=False)
+    # A rolled-back transaction leaves no orphan file behind.
+    try:
+        document.save()
+        audit.record(
+            country=case.country,
+            actor=actor,
+            action=AuditAction.COLLECTION,
+            case=case,
+            detail=f"document #{document.pk} added ({content_type})",
+        )
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    _touch(case, [], now)
+    return document

@@ -28,4 +28,10 @@ urlpatterns = [
     path("<int:case_id>/notes/", views.case_note, name="case_note"),
     path("<int:case_id>/links/", views.case_link, name="case_link"),
     path("<int:case_id>/hits/<int:hit_id>/", views.hit_decide, name="hit_decide"),
+    path("<int:case_id>/documents/", views.document_upload, name="document_upload"),
+    path(
+        "<int:case_id>/documents/<int:document_id>/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

@@ -254,6 +254,7 @@ def case_detail(request, case_id):
             "note_form": forms.NoteForm(),
             "link_form": forms.LinkForm(),
             "statuses": Status,
+            "max_upload_mb": services._max_upload_bytes() // (1024 * 1024),
         },
     )
 
@@ -460,3 +461,49 @@ def case_erase(request, case_id):
         ),
         "The personal data of {number} are erased.",
     )
+
+
+@require_POST
+def document_upload(request, case_id):
+    case = _writable_or_404(request.user, case_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a file to add.")
+        return redirect("cases:case_detail", case_id=case.pk)
+    try:
+        services.case_document_add(actor=request.user, case=case, upload=upload)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, f"{upload.name[:200]} added to the folder.")
+    return redirect(reverse("cases:case_detail", args=[case.pk]) + "#h-documents")
+
+
+@require_GET
+def document_download(request, case_id, document_id):
+    """A file of the folder, for whoever may open the case (logged like opening it)."""
+    from django.http import FileResponse
+
+    case = _case_or_404(request.user, case_id)
+    document = case.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("No such document")
+    justified = request.session.get(SESSION_KEY, {}).get(str(case.pk), "")
+    if services.needs_justification(request.user, case) and not justified:
+        return redirect("cases:case_detail", case_id=case.pk)
+    services.case_consult(
+        actor=request.user,
+        case=case,
+        justification=justified,
+        what=f"opened document #{document.pk}",
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -43,6 +43,13 @@ def secret_case(officer_be):
         references=[("siena_message", "SIENA-BE-4711")],
         subjects=[{"kind": "person", "name": "Geheimnis", "given_names": "Karl"}],
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import services
+
+    services.case_document_add(
+        actor=officer_be, case=case, upload=SimpleUploadedFile("Karl.txt", b"Karl Geheimnis")
+    )
     make_case(
         officer_be,
         summary="Second BE case",
@@ -54,7 +61,8 @@ def secret_case(officer_be):
 
 def _values(case):
     hit = CrossCheckHit.objects.filter(matched__case=case).first() or CrossCheckHit.objects.first()
-    return {"case_id": case.pk, "hit_id": hit.pk if hit else 1}
+    document = case.documents.first()
+    return {"case_id": case.pk, "hit_id": hit.pk if hit else 1, "document_id": document.pk}
 
 
 def _outsiders():

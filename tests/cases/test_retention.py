@@ -39,7 +39,12 @@ def test_closing_sets_the_review_date_by_category(officer_be, settings):
 
 
 def test_past_the_review_date_the_head_erases_and_the_figures_stay(client, officer_be):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     case = closed_case(officer_be)
+    services.case_document_add(
+        actor=officer_be, case=case, upload=SimpleUploadedFile("id.txt", b"Luc Dupont")
+    )
     head = user_in("BE", "head")
     before = stats.report(cases_visible_to(head), country=head.country, year=2026)
     assert list(cases_due_for_review(head)) == []
@@ -55,6 +60,7 @@ def test_past_the_review_date_the_head_erases_and_the_figures_stay(client, offic
     assert case.erased_at is not None and case.summary == "[erased]"
     assert not Subject.objects.filter(case=case).exists() and not case.references.exists()
     assert case.notes.get().text == "[erased]"
+    assert not case.documents.exists()
     after = stats.report(cases_visible_to(head), country=head.country, year=2026)
     assert after["received"] == before["received"]
     erasure = AuditEntry.objects.filter(case=case, action="erasure").get()
