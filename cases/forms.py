@@ -251,3 +251,12 @@ class LinkForm(forms.Form):
 
 class LookupForm(forms.Form):
     number = forms.CharField(label="Registration number", max_length=30)
+
+
+class CaseSettingsForm(forms.Form):
+    approve_urgent = forms.BooleanField(
+        label="Replies to urgent requests need a second person's approval", required=False
+    )
+    approve_not_urgent = forms.BooleanField(
+        label="Replies to other requests need a second person's approval", required=False
+    )

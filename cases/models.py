@@ -275,6 +275,7 @@ class CaseNote(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
         REPLY = "reply", "Reply"
+        DRAFT = "draft", "Reply awaiting approval"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
@@ -283,9 +284,22 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(kind="draft"), name="case_one_draft_reply"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.case_id}"
@@ -443,3 +457,22 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CaseSettings(models.Model):
+    """A SPOC's own rules, set by its head: which replies need a second person's approval
+    before they go out (four eyes), by priority."""
+
+    country = models.OneToOneField("portal.Country", on_delete=models.PROTECT, related_name="+")
+    approve_urgent = models.BooleanField("Urgent requests need an approved reply", default=False)
+    approve_not_urgent = models.BooleanField("Other requests need an approved reply", default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "case settings"
+
+    def __str__(self):
+        return f"Case settings of {self.country_id}"

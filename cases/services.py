@@ -584,20 +584,55 @@ def case_transition(*, actor, case, to, note=""):
     return case
 
 
+def approval_required(case):
+    """Four eyes: does the head require an approved reply for this case's priority?"""
+    from cases.models import CaseSettings
+
+    if case.direction != Direction.INCOMING:
+        return False
+    rules = CaseSettings.objects.filter(country_id=case.country_id).first()
+    if rules is None:
+        return False
+    return rules.approve_urgent if case.urgent else rules.approve_not_urgent
+
+
 @transaction.atomic
 def case_answer(*, actor, case, text, recipients="", now=None):
-    """Record the reply (incoming: the information we provided; outgoing: what we got)."""
+    """Record the reply (incoming: the information we provided; outgoing: what we got). When
+    the head requires four eyes for the case's priority, the reply is kept as a draft until
+    another officer or the head approves it (reply_approve)."""
     case = _locked(actor, case)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": ["Write the reply, or what it contained."]})
-    _move(case, Status.ANSWERED)
+    if Status.ANSWERED not in TRANSITIONS.get(case.status, set()):
+        _move(case, Status.ANSWERED)  # raises the message
     now = now or timezone.now()
-    case.answered_at = now
-    _touch(case, ["status", "answered_at"], now)
+    if approval_required(case):
+        CaseNote.objects.filter(case=case, kind=CaseNote.Kind.DRAFT).delete()
+        CaseNote.objects.create(
+            case=case, kind=CaseNote.Kind.DRAFT, text=text, author=actor, created_at=now
+        )
+        _touch(case, [], now)
+        audit.record(
+            country=case.country,
+            actor=actor,
+            action=AuditAction.ALTERATION,
+            case=case,
+            detail="reply drafted, awaiting approval (four eyes)",
+        )
+        return case
     CaseNote.objects.create(
         case=case, kind=CaseNote.Kind.REPLY, text=text, author=actor, created_at=now
     )
+    _answered(actor, case, now, recipients)
+    return case
+
+
+def _answered(actor, case, now, recipients=""):
+    _move(case, Status.ANSWERED)
+    case.answered_at = now
+    _touch(case, ["status", "answered_at"], now)
     if case.direction == Direction.INCOMING:
         recipients = recipients or f"SPOC of {case.counterpart_label}"
         audit.record(
@@ -616,7 +651,47 @@ def case_answer(*, actor, case, text, recipients="", now=None):
             case=case,
             detail=f"reply received from {case.counterpart_label}",
         )
+
+
+@transaction.atomic
+def reply_approve(*, actor, case, now=None):
+    """A second person approves the drafted reply: it goes out and the case is answered."""
+    case = _locked(actor, case)
+    draft = CaseNote.objects.select_for_update().filter(case=case, kind=CaseNote.Kind.DRAFT).first()
+    if draft is None:
+        raise ValidationError("There is no reply awaiting approval.")
+    if draft.author_id == actor.pk:
+        raise ValidationError("Another officer or the head must approve your reply.")
+    now = now or timezone.now()
+    draft.kind = CaseNote.Kind.REPLY
+    draft.approved_by = actor
+    draft.approved_at = now
+    draft.save(update_fields=["kind", "approved_by", "approved_at"])
+    _answered(actor, case, now)
     return case
+
+
+@transaction.atomic
+def case_settings_update(*, actor, approve_urgent, approve_not_urgent):
+    from cases.models import CaseSettings
+
+    if not permissions.is_head(actor):
+        raise PermissionDenied("The Head of SPOC sets the case rules.")
+    country = permissions.case_country(actor)
+    rules, _ = CaseSettings.objects.select_for_update().get_or_create(country=country)
+    rules.approve_urgent = bool(approve_urgent)
+    rules.approve_not_urgent = bool(approve_not_urgent)
+    rules.updated_by = actor
+    rules.updated_at = timezone.now()
+    rules.save()
+    audit.record(
+        country=country,
+        actor=actor,
+        action=AuditAction.ALTERATION,
+        detail=f"four eyes: urgent {'on' if rules.approve_urgent else 'off'}, other "
+        f"{'on' if rules.approve_not_urgent else 'off'}",
+    )
+    return rules
 
 
 @transaction.atomic

@@ -120,6 +120,7 @@ def case_list(request):
             "directions": Direction.choices,
             "zone": _zone(request),
             "can_write": permissions.can_write_cases(request.user),
+            "is_head": permissions.is_head(request.user),
             "lookup_form": forms.LookupForm(),
         },
     )
@@ -255,6 +256,9 @@ def case_detail(request, case_id):
             "link_form": forms.LinkForm(),
             "statuses": Status,
             "max_upload_mb": services._max_upload_bytes() // (1024 * 1024),
+            "draft": next((n for n in detail["notes"] if n.kind == "draft"), None),
+            "needs_approval": can_write and services.approval_required(case),
+            "is_head": permissions.is_head(request.user),
         },
     )
 
@@ -300,7 +304,7 @@ def case_answer(request, case_id):
         case_id,
         forms.AnswerForm,
         lambda case, d: services.case_answer(actor=request.user, case=case, text=d["text"]),
-        success="The reply is recorded.",
+        success="The reply is recorded (if your SPOC requires it, once approved).",
     )
 
 
@@ -507,3 +511,41 @@ def document_download(request, case_id, document_id):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def reply_approve(request, case_id):
+    case = _writable_or_404(request.user, case_id)
+    try:
+        services.reply_approve(actor=request.user, case=case)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, "Reply approved: the case is answered.")
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def case_settings(request):
+    """The head's rules for the SPOC: four eyes on replies, by priority."""
+    from cases.models import CaseSettings
+
+    if not permissions.is_head(request.user):
+        raise Http404("No such page")
+    country = permissions.case_country(request.user)
+    rules = CaseSettings.objects.filter(country=country).first() or CaseSettings(country=country)
+    form = forms.CaseSettingsForm(
+        request.POST or None,
+        initial={
+            "approve_urgent": rules.approve_urgent,
+            "approve_not_urgent": rules.approve_not_urgent,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.case_settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, "The case rules are saved.")
+        return redirect("cases:case_settings")
+    return TemplateResponse(
+        request, "cases/case_settings.html", {"form": form, "can_write": True, "country": country}
+    )
