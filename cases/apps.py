@@ -2,4 +2,9 @@ from django.apps import AppConfig
 
 
 class CasesConfig(AppConfig):
+    default = True
     name = "cases"
+    verbose_name = "Case register"
+
+    def ready(self):
+        from cases import demo, panels  # noqa: F401

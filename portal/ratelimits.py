@@ -1,5 +1,5 @@
 """Per-user request limits on the expensive or scrapable endpoints: site search, autocomplete,
-the JSON API and the PDF/DOCX exports. One middleware decides for every app, from the URL
+the JSON API and the PDF/DOCX/CSV exports. One middleware decides for every app, from the URL
 name, so a new export or search view is covered by naming it like the others.
 
 Counters are django-ratelimit's (fixed windows in the default cache: Redis in production).
@@ -22,7 +22,7 @@ def bucket_of(request):
         return "autocomplete"
     if name == "search":
         return "search"
-    if name and name.endswith(("_pdf", "_docx")):
+    if name and name.endswith(("_pdf", "_docx", "_csv")):
         return "export"
     if request.path.startswith("/api/"):
         return "api"

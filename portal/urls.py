@@ -91,6 +91,7 @@ if settings.DEBUG:
     )
 
 urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns.insert(0, path("cases/", include("cases.urls")))  # cases: the SPOC's case register
 urlpatterns.insert(0, path("", include("meetings.urls")))  # meetings: .ics download, calendar feed
 urlpatterns.insert(0, path("", include("knowledge.urls")))  # knowledge: fact-sheet changes
 urlpatterns.insert(0, path("", include("knowledge.urls_tools")))  # compare, quick answer, PDFs

@@ -244,6 +244,9 @@ WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
 TRAINING_CEPOL_CODE_PATTERN = env("TRAINING_CEPOL_CODE_PATTERN", r"^\d{1,3}/\d{4}$")
 TRAINING_QUOTA_RELEASE_DAYS = int(env("TRAINING_QUOTA_RELEASE_DAYS", 21))
 
+# Administrators read every country's cases only when this is on (cases.permissions).
+CASES_ADMIN_ACCESS = env_bool("CASES_ADMIN_ACCESS", False)
+
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SPOC Network Portal"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
