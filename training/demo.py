@@ -10,16 +10,36 @@ import datetime
 from portal.demo import DEMO_USERS, register_seeder
 from portal.models import Role
 
-# The demo's CEPOL representative (seeded with the other demo accounts by portal.demo).
-DEMO_USERS.append(
-    (
-        "cepol@example.eu",
-        "Eszter",
-        "Nagy",
-        "cepol",
-        [Role.AGENCY],
-        "CEPOL representative",
-    )
+# The demo's CEPOL representative and a few more officers to nominate (seeded with the other
+# demo accounts by portal.demo).
+DEMO_USERS.extend(
+    [
+        ("cepol@example.eu", "Eszter", "Nagy", "cepol", [Role.AGENCY], "CEPOL representative"),
+        (
+            "officer2.be@example.eu",
+            "Lotte",
+            "Janssens",
+            "spoc-be",
+            [Role.OFFICER],
+            "SPOC officer, Belgium (National Contact Point for training)",
+        ),
+        (
+            "officer2.de@example.eu",
+            "Felix",
+            "Wagner",
+            "spoc-de",
+            [Role.OFFICER],
+            "SPOC officer, Germany",
+        ),
+        (
+            "officer.ie@example.eu",
+            "Niamh",
+            "Kelly",
+            "spoc-ie",
+            [Role.OFFICER],
+            "SPOC officer, Ireland",
+        ),
+    ]
 )
 
 ROUND_TITLE = "Training needs 2027"
@@ -195,7 +215,7 @@ DEMO_COURSES = [
                 "time_zone": "Europe/Amsterdam",
                 "venue_kind": "on_site",
                 "venue": "Koninklijke Marechaussee, Kerkstraat 1, Apeldoorn",
-                "capacity": 16,
+                "capacity": 3,
                 "nomination_deadline": datetime.date(2027, 4, 13),
             },
         ],
@@ -227,3 +247,117 @@ def seed_training_courses(report):
             services.session_create(
                 actor=actor, course=course, quotas=quotas, now=PLANNED, **session_values
             )
+
+
+NOMINATED = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
+
+
+@register_seeder
+def seed_training_nominations(report):
+    """Nominations in every state (the demo sends no email: the actions are back-dated)."""
+    from unittest import mock
+
+    from training import services
+    from training.models import Nomination, Session
+
+    if Nomination.objects.exists():
+        return
+    users = {
+        key: _user(f"{key}@example.eu")
+        for key in (
+            "head.be",
+            "head.de",
+            "approver.ie",
+            "officer.be",
+            "officer2.be",
+            "officer.de",
+            "officer2.de",
+            "officer.ie",
+            "editor.be",
+            "cepol",
+            "trainer.nl",
+        )
+    }
+    if None in users.values():
+        return
+    sessions = {
+        (session.course.cepol_code or session.course.title, session.first_day.month): session
+        for session in Session.objects.select_related("course")
+    }
+    siena = sessions.get(("27/2027", 3))
+    directive = sessions.get(("31/2027", 2))
+    directive_autumn = sessions.get(("31/2027", 10))
+    network = sessions.get(("Case management across borders", 5))
+    if None in (siena, directive, directive_autumn, network):
+        return
+
+    def at(hours):
+        return NOMINATED + datetime.timedelta(hours=hours)
+
+    with (
+        mock.patch.object(services, "_enqueue_email", lambda event: None),
+        mock.patch.object(services, "_enqueue_session_update", lambda session: None),
+    ):
+        # SIENA for SPOC operators (CEPOL, second approval by the National Contact Point).
+        services.delegate_add(
+            actor=users["head.be"], user=users["officer2.be"], kind="national_contact", now=at(0)
+        )
+        be = services.nomination_request(actor=users["officer.be"], session=siena, now=at(1))
+        services.nomination_approve(actor=users["head.be"], nomination=be, now=at(2))
+        services.nomination_second_approve(actor=users["officer2.be"], nomination=be, now=at(3))
+        services.nomination_confirm(actor=users["cepol"], nomination=be, now=at(4))
+        de = services.nomination_request(actor=users["officer.de"], session=siena, now=at(1))
+        services.nomination_approve(actor=users["head.de"], nomination=de, now=at(5))
+        services.nomination_request(
+            actor=users["officer2.de"],
+            session=siena,
+            motivation="I start on the SIENA desk in January.",
+            now=at(6),
+        )
+        ie = services.nomination_request(actor=users["officer.ie"], session=siena, now=at(2))
+        services.nomination_refuse(
+            actor=users["approver.ie"], nomination=ie, reason="Planned for 2028.", now=at(7)
+        )
+        # Directive (EU) 2023/977, February webinar (CEPOL).
+        services.nomination_create(
+            actor=users["head.be"], session=directive, nominee=users["officer.be"], now=at(8)
+        )
+        declined = services.nomination_create(
+            actor=users["head.be"], session=directive, nominee=users["officer2.be"], now=at(8)
+        )
+        services.nomination_decline(
+            actor=users["cepol"],
+            nomination=declined,
+            reason="Took the same webinar in 2026.",
+            now=at(9),
+        )
+        withdrawn = services.nomination_create(
+            actor=users["head.de"], session=directive, nominee=users["officer.de"], now=at(8)
+        )
+        services.nomination_confirm(actor=users["cepol"], nomination=withdrawn, now=at(9))
+        services.nomination_withdraw(
+            actor=users["officer.de"], nomination=withdrawn, reason="Duty roster.", now=at(10)
+        )
+        # Case management across borders (the network; three seats): a waiting list and a
+        # replacement.
+        for head, officer in (
+            ("head.be", "officer.be"),
+            ("head.be", "officer2.be"),
+            ("head.de", "officer.de"),
+            ("head.de", "officer2.de"),
+        ):
+            services.nomination_create(
+                actor=users[head], session=network, nominee=users[officer], now=at(11)
+            )
+        replaced = Nomination.objects.get(session=network, nominee=users["officer2.be"])
+        services.nomination_replace(
+            actor=users["head.be"], nomination=replaced, nominee=users["editor.be"], now=at(12)
+        )
+        # Directive, October webinar: cancelled with its nominations.
+        services.nomination_create(
+            actor=users["approver.ie"],
+            session=directive_autumn,
+            nominee=users["officer.ie"],
+            now=at(13),
+        )
+        services.session_cancel(actor=users["cepol"], session=directive_autumn, now=at(14))

@@ -296,3 +296,31 @@ class SessionForm(forms.Form):
         for quota in session.quotas.all():
             initial[f"{cls.QUOTA_PREFIX}{quota.country.code}"] = quota.seats
         return initial
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+class NominationRequestForm(forms.Form):
+    motivation = forms.CharField(
+        label="Why this course (for your Head of SPOC)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NominateForm(forms.Form):
+    nominee = forms.ModelChoiceField(label="Person", queryset=None, empty_label="Choose a person")
+
+    def __init__(self, *args, candidates, label="Person", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].queryset = candidates
+        self.fields["nominee"].label = label
+        self.fields["nominee"].label_from_instance = lambda user: f"{user} ({user.email})"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -119,3 +119,78 @@ def can_manage_course(user, course):
 def can_see_online_link_of_all(user, course):
     """The organiser sees every session's online link (participants see their own)."""
     return can_manage_course(user, course)
+
+
+# --- Nominations ----------------------------------------------------------------------------
+# The organiser decides on a session's nominations (confirm, decline, waiting list): CEPOL's
+# representatives for CEPOL's courses, the core group of trainers for the network's, the
+# organising country's Head of SPOC for a country's. Administrators may act for any of them.
+# Nominees' personal data is seen by the nominee, their own country's head (and National
+# Contact Points) and the organiser; by nobody else.
+
+
+def is_admin(user):
+    return is_member(user) and user.is_superuser
+
+
+def is_organiser(user, course):
+    from training.models import Course
+
+    if is_admin(user):
+        return True
+    if course.organiser == Course.Organiser.CEPOL:
+        return cepol_of(user) is not None
+    if course.organiser == Course.Organiser.NETWORK:
+        return is_trainer(user)
+    country = head_country(user)
+    return country is not None and country.pk == course.organiser_country_id
+
+
+def organises_courses(user):
+    """Whether the user is the organiser of some kind of course."""
+    return (
+        is_admin(user)
+        or cepol_of(user) is not None
+        or is_trainer(user)
+        or head_country(user) is not None
+    )
+
+
+def national_contact_country(user):
+    from training.models import TrainingDelegate
+
+    return delegate_country(user, TrainingDelegate.Kind.NATIONAL_CONTACT)
+
+
+def nominating_country(user):
+    """The country whose staff the user nominates and approves: a head's own."""
+    return head_country(user)
+
+
+def can_ask_nomination(user):
+    """Any member of a national SPOC may ask to be nominated."""
+    return is_member(user) and user.organisation_id is not None and user.country is not None
+
+
+def sees_all_nominations(user, session):
+    return is_organiser(user, session.course)
+
+
+def countries_seen(user):
+    """The countries whose nominations the user sees besides their own: their country as its
+    head or National Contact Point."""
+    return {
+        country.pk
+        for country in (head_country(user), national_contact_country(user))
+        if country is not None
+    }
+
+
+def can_see_nomination(user, nomination):
+    if not is_member(user):
+        return False
+    if nomination.nominee_id == user.pk:
+        return True
+    if nomination.country_id in countries_seen(user):
+        return True
+    return sees_all_nominations(user, nomination.session)

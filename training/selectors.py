@@ -5,7 +5,7 @@ that into a 404 or 403 and never leak another country's data."""
 import dataclasses
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,8 @@ from training.models import (
     NeedsAnswer,
     NeedsResponse,
     NeedsRound,
+    Nomination,
+    NominationEvent,
     Session,
     SessionQuota,
     TrainingDelegate,
@@ -75,8 +77,6 @@ def needs_round_for(user, round_id):
 
 def needs_response_counts(rounds):
     """{round id: number of countries that answered}, in one query."""
-    from django.db.models import Count
-
     return dict(
         NeedsResponse.objects.filter(round__in=rounds)
         .values("round")
@@ -287,3 +287,171 @@ def calendar_feed_urls(*, request, user):
     token = access_token_for(user=user, purpose=AccessToken.Purpose.CALENDAR)
     https = request.build_absolute_uri(reverse("training:calendar_feed", args=[token]))
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+def _organised_courses_q(user, prefix=""):
+    """The courses the user decides nominations for, as a filter (see permissions)."""
+    if permissions.is_admin(user):
+        return Q()
+    q = Q(pk__in=[])
+    if permissions.cepol_of(user) is not None:
+        q |= Q(**{f"{prefix}organiser": Course.Organiser.CEPOL})
+    if permissions.is_trainer(user):
+        q |= Q(**{f"{prefix}organiser": Course.Organiser.NETWORK})
+    country = permissions.head_country(user)
+    if country is not None:
+        q |= Q(
+            **{
+                f"{prefix}organiser": Course.Organiser.COUNTRY,
+                f"{prefix}organiser_country": country,
+            }
+        )
+    return q
+
+
+def nominations_visible_to(user):
+    """Every nomination the user may see: their own, their country's (as its head or
+    National Contact Point) and those of the sessions they organise."""
+    if not permissions.is_member(user):
+        return Nomination.objects.none()
+    q = Q(nominee=user) | _organised_courses_q(user, prefix="session__course__")
+    countries = permissions.countries_seen(user)
+    if countries:
+        q |= Q(country__in=countries)
+    return Nomination.objects.filter(q).select_related(
+        "nominee", "country", "session__course__topic", "session__course__organiser_country"
+    )
+
+
+def nomination_for(user, nomination_id):
+    return nominations_visible_to(user).filter(pk=nomination_id).first()
+
+
+def nomination_history(nomination):
+    return NominationEvent.objects.filter(nomination=nomination).select_related("actor")
+
+
+STATUS_ORDER = {status: index for index, status in enumerate(Nomination.Status.values)}
+
+
+def session_nominations(*, user, session):
+    """The session's nominations the user may see, active ones first: the organiser sees
+    them all, a head (or National Contact Point) their country's, anyone else their own."""
+    qs = nominations_visible_to(user).filter(session=session)
+    rows = list(qs)
+    rows.sort(
+        key=lambda n: (
+            not n.is_active,
+            STATUS_ORDER[n.status],
+            n.position or 0,
+            n.country.name,
+            n.created_at,
+        )
+    )
+    return rows
+
+
+def own_nomination(*, user, session, nominations=None):
+    """The user's active nomination for the session, else their latest one, else None."""
+    mine = [n for n in (nominations or []) if n.nominee_id == user.pk]
+    if nominations is None:
+        mine = list(Nomination.objects.filter(session=session, nominee=user))
+    active = [n for n in mine if n.is_active]
+    if active:
+        return active[0]
+    return max(mine, key=lambda n: n.created_at) if mine else None
+
+
+@dataclasses.dataclass
+class SeatSummary:
+    capacity: int
+    held: int
+    waiting: int
+    left_for_country: int | None
+    country: Country | None
+    quota: int | None
+    held_by_country: int | None
+
+    @property
+    def left(self):
+        return max(0, self.capacity - self.held)
+
+
+def seat_summary(*, session, country=None, today=None):
+    """What a page says about seats (three queries, whatever the number of nominations)."""
+    from training.services import seats_left_for
+
+    today = today or timezone.localdate()
+    held = dict(
+        Nomination.objects.filter(session=session, status__in=Nomination.HOLDING_SEAT)
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    quotas = {quota.country_id: quota.seats for quota in session.quotas.all()}
+    waiting = Nomination.objects.filter(session=session, status=Nomination.Status.WAITING).count()
+    return SeatSummary(
+        capacity=session.capacity,
+        held=sum(held.values()),
+        waiting=waiting,
+        country=country,
+        left_for_country=seats_left_for(session, country.pk, held=held, quotas=quotas, today=today)
+        if country is not None
+        else None,
+        quota=quotas.get(country.pk) if country is not None else None,
+        held_by_country=held.get(country.pk, 0) if country is not None else None,
+    )
+
+
+def nomination_candidates(*, user, session):
+    """The people a head may nominate for the session: active members of their SPOC without
+    an active nomination for it."""
+    country = permissions.nominating_country(user)
+    if country is None:
+        return User.objects.none()
+    taken = Nomination.objects.filter(session=session, status__in=Nomination.ACTIVE).values(
+        "nominee"
+    )
+    return (
+        User.objects.filter(is_active=True, organisation__country=country)
+        .exclude(pk__in=taken)
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def nominations_overview(*, user):
+    """The nominations page: the user's own, and what waits for them (as head, National
+    Contact Point or organiser), each list a fixed number of queries."""
+    visible = nominations_visible_to(user).order_by("session__first_day", "created_at", "pk")
+    today = timezone.localdate()
+    result = {
+        "own": list(visible.filter(nominee=user).order_by("-created_at")),
+        "to_approve": [],
+        "to_second_approve": [],
+        "to_decide": [],
+        "country": [],
+    }
+    head = permissions.head_country(user)
+    if head is not None:
+        result["to_approve"] = list(
+            visible.filter(country=head, status=Nomination.Status.REQUESTED)
+        )
+        result["country"] = list(
+            visible.filter(country=head, status__in=Nomination.ACTIVE, session__last_day__gte=today)
+        )
+    contact = permissions.national_contact_country(user)
+    if contact is not None:
+        result["to_second_approve"] = list(
+            visible.filter(country=contact, status=Nomination.Status.AWAITING_SECOND)
+        )
+    organised = _organised_courses_q(user, prefix="session__course__")
+    if permissions.is_admin(user) or organised != Q(pk__in=[]):
+        result["to_decide"] = list(
+            visible.filter(
+                organised, status=Nomination.Status.APPROVED, session__last_day__gte=today
+            )
+        )
+    return result

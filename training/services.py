@@ -3,11 +3,15 @@ rules live here (permissions.py says who, these say when and what), never in mod
 or signals. Bad input raises ValidationError (a dict of field -> message where a form field
 is to blame); a forbidden action raises PermissionDenied."""
 
+import collections
 import datetime
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from meetings.models import time_zone_names
@@ -20,9 +24,12 @@ from training.models import (
     NeedsAnswer,
     NeedsResponse,
     NeedsRound,
+    Nomination,
+    NominationEvent,
     Profile,
     Session,
     SessionQuota,
+    TrainingCalendarMessage,
     TrainingDelegate,
     TrainingTopic,
     Urgency,
@@ -635,11 +642,19 @@ def session_update(*, actor, session, quotas=None, documents=None, now=None, **v
     else:
         current = {quota.country: quota.seats for quota in session.quotas.select_related("country")}
         _clean_quotas(current, cleaned["capacity"])
+    if cleaned["capacity"] < session.seats_held:
+        raise ValidationError(
+            {
+                "capacity": f"{session.seats_held} seats are taken: decline nominations or move "
+                "them to the waiting list before lowering the capacity below that."
+            }
+        )
     significant = any(
         cleaned[name] != getattr(session, name)
         for name in cleaned
         if name in SIGNIFICANT_SESSION_FIELDS
     )
+    old_capacity = session.capacity
     for name, value in cleaned.items():
         setattr(session, name, value)
     if significant:
@@ -650,6 +665,14 @@ def session_update(*, actor, session, quotas=None, documents=None, now=None, **v
         _write_quotas(session, quotas)
     if documents is not None:
         session.documents.set(documents)
+    # More seats, or smaller quotas: the waiting list moves up.
+    if session.capacity > old_capacity:
+        note = f"The capacity was raised to {session.capacity}."
+        _move_up(session, actor=actor, now=now, note=note)
+    elif quotas is not None:
+        _move_up(session, actor=actor, now=now, note="The per-country quotas changed.")
+    if significant:
+        _enqueue_session_update(session)
     return session
 
 
@@ -661,8 +684,676 @@ def session_cancel(*, actor, session, now=None):
         raise ValidationError("The session is already cancelled.")
     if session.local_end < (now or timezone.now()):
         raise ValidationError("The session is over; it can no longer be cancelled.")
+    now = now or timezone.now()
     session.status = Session.Status.CANCELLED
     session.ical_sequence += 1
-    session.updated_at = now or timezone.now()
-    session.save(update_fields=["status", "ical_sequence", "updated_at"])
+    session.updated_at = now
+    session.seats_held = 0
+    session.save(update_fields=["status", "ical_sequence", "updated_at", "seats_held"])
+    for nomination in Nomination.objects.filter(session=session, status__in=Nomination.ACTIVE):
+        _set_status(
+            nomination,
+            Nomination.Status.CANCELLED,
+            actor=actor,
+            now=now,
+            note="The session was cancelled.",
+        )
     return session
+
+
+# --- Nominations ----------------------------------------------------------------------------
+# Decisions (docs/training.md has the whole picture):
+# - Requests and direct nominations are taken until the nomination deadline (inclusive);
+#   national approvals and the organiser's decisions until the session starts; withdrawal
+#   until it ends. A head replaces a nominee until the deadline.
+# - A seat is taken at the last national approval (the head's, or the National Contact
+#   Point's when the course asks for it): within the country's quota, else from the general
+#   pool, else the nomination joins the end of the session's waiting list.
+# - The waiting list moves up in order whenever a seat frees (withdrawal, decline, a move to
+#   the waiting list, a capacity raised, smaller quotas, the quota release day), never once
+#   the session has started. A person whose country cannot take the free seat (the seat is
+#   another country's quota) stays in line and the next one is tried.
+# - Notes in the history never name another person: they are shown to the nominee's head.
+
+N = Nomination.Status
+
+
+def _enqueue_email(event):
+    from training.tasks import send_nomination_email
+
+    event_id = event.pk
+    transaction.on_commit(lambda: send_nomination_email.enqueue(event_id=event_id))
+
+
+def _enqueue_session_update(session):
+    from training.tasks import send_session_updates
+
+    session_id = session.pk
+    transaction.on_commit(lambda: send_session_updates.enqueue(session_id=session_id))
+
+
+def _log(nomination, *, actor, from_status, now, note="", reason=""):
+    event = NominationEvent.objects.create(
+        nomination=nomination,
+        at=now,
+        actor=actor,
+        from_status=from_status or "",
+        to_status=nomination.status,
+        note=note,
+        reason=reason or "",
+    )
+    _enqueue_email(event)
+    return event
+
+
+def _set_status(nomination, status, *, actor, now, note="", position=None, reason=None):
+    from_status = nomination.status
+    nomination.status = status
+    nomination.position = position
+    if reason is not None:
+        nomination.reason = reason
+    nomination.updated_at = now
+    nomination.save(update_fields=["status", "position", "reason", "updated_at"])
+    return _log(nomination, actor=actor, from_status=from_status, now=now, note=note, reason=reason)
+
+
+def _seat_counts(session):
+    held = collections.Counter(
+        Nomination.objects.filter(session=session, status__in=Nomination.HOLDING_SEAT).values_list(
+            "country_id", flat=True
+        )
+    )
+    quotas = dict(session.quotas.values_list("country_id", "seats"))
+    return held, quotas
+
+
+def seats_left_for(session, country_id, *, held, quotas, today):
+    """Seats the country can still take: the capacity, less the seats held, less the unfilled
+    quota seats of the other countries (until the release day)."""
+    released = today >= session.quota_release_day
+    reserved = 0
+    if not released:
+        reserved = sum(
+            max(0, seats - held.get(other, 0))
+            for other, seats in quotas.items()
+            if other != country_id
+        )
+    return max(0, session.capacity - sum(held.values()) - reserved)
+
+
+def _take_seat(session):
+    Session.objects.filter(pk=session.pk).update(seats_held=F("seats_held") + 1)
+    session.seats_held += 1
+
+
+def _free_seat(session):
+    Session.objects.filter(pk=session.pk).update(seats_held=F("seats_held") - 1)
+    session.seats_held -= 1
+
+
+def _next_position(session):
+    last = Nomination.objects.filter(session=session, status=N.WAITING).aggregate(
+        last=Max("position")
+    )["last"]
+    return (last or 0) + 1
+
+
+def _renumber_waiting(session):
+    waiting = Nomination.objects.filter(session=session, status=N.WAITING).order_by(
+        "position", "pk"
+    )
+    for number, nomination in enumerate(waiting, start=1):
+        if nomination.position != number:
+            Nomination.objects.filter(pk=nomination.pk).update(position=number)
+
+
+def _move_up(session, *, actor, now, note):
+    """Give free seats to the waiting list, in order. Returns the nominations moved up."""
+    if session.is_cancelled or session.has_started(now):
+        return []
+    today = timezone.localdate(now)
+    held, quotas = _seat_counts(session)
+    promoted = []
+    waiting = list(
+        Nomination.objects.filter(session=session, status=N.WAITING).order_by("position", "pk")
+    )
+    for nomination in waiting:
+        if sum(held.values()) >= session.capacity:
+            break
+        if seats_left_for(session, nomination.country_id, held=held, quotas=quotas, today=today):
+            _take_seat(session)
+            held[nomination.country_id] += 1
+            _set_status(
+                nomination,
+                N.APPROVED,
+                actor=actor,
+                now=now,
+                note=f"Moved up from the waiting list. {note}".strip(),
+            )
+            promoted.append(nomination)
+    if promoted:
+        _renumber_waiting(session)
+    return promoted
+
+
+def _release_if_due(session, now):
+    """On and after the release day, unfilled quota seats are the general pool's: the first
+    seat operation (or the daily command) records it and moves the waiting list up."""
+    if session.quota_released_at is not None or session.is_cancelled:
+        return []
+    if timezone.localdate(now) < session.quota_release_day:
+        return []
+    session.quota_released_at = now
+    Session.objects.filter(pk=session.pk).update(quota_released_at=now)
+    if not session.quotas.exists():
+        return []
+    return _move_up(
+        session, actor=None, now=now, note="Unfilled quota seats went back to the general pool."
+    )
+
+
+def _allocate(session, nomination, *, actor, now, note, from_status=None):
+    """The last national approval: a seat if the country can take one, else the end of the
+    waiting list."""
+    _release_if_due(session, now)
+    held, quotas = _seat_counts(session)
+    today = timezone.localdate(now)
+    if seats_left_for(session, nomination.country_id, held=held, quotas=quotas, today=today):
+        _take_seat(session)
+        status, position = N.APPROVED, None
+    else:
+        status, position = N.WAITING, _next_position(session)
+    if from_status is None:
+        return _set_status(nomination, status, actor=actor, now=now, note=note, position=position)
+    # A nomination created by this step: one event from nothing.
+    nomination.status = status
+    nomination.position = position
+    nomination.save(update_fields=["status", "position"])
+    return _log(nomination, actor=actor, from_status="", now=now, note=note)
+
+
+def _national_approval(session, nomination, *, actor, now, note, new=False):
+    """After the head's approval: the National Contact Point's step when the course asks for
+    it, else the seat."""
+    if session.course.second_approval and nomination.second_approved_at is None:
+        if new:
+            nomination.status = N.AWAITING_SECOND
+            nomination.save(update_fields=["status"])
+            return _log(nomination, actor=actor, from_status="", now=now, note=note)
+        return _set_status(nomination, N.AWAITING_SECOND, actor=actor, now=now, note=note)
+    return _allocate(
+        session, nomination, actor=actor, now=now, note=note, from_status="" if new else None
+    )
+
+
+def _nominations_open(session, now):
+    if session.is_cancelled:
+        raise ValidationError("The session is cancelled.")
+    if timezone.localdate(now) > session.nomination_deadline:
+        raise ValidationError(f"Nominations closed on {session.nomination_deadline:%-d %B %Y}.")
+    if session.has_started(now):
+        raise ValidationError("The session has started.")
+
+
+def _not_started(session, now):
+    if session.is_cancelled:
+        raise ValidationError("The session is cancelled.")
+    if session.has_started(now):
+        raise ValidationError("The session has started.")
+
+
+def _no_active_nomination(session, user, *, field=None):
+    if Nomination.objects.filter(
+        session=session, nominee=user, status__in=Nomination.ACTIVE
+    ).exists():
+        message = f"{user} is already nominated for this session."
+        raise ValidationError({field: message} if field else message)
+
+
+def _locked(nomination):
+    """The session (locked) and the nomination as it is now."""
+    session = _session_locked(nomination.session)
+    nomination = Nomination.objects.select_related("nominee", "country").get(pk=nomination.pk)
+    nomination.session = session
+    return session, nomination
+
+
+def _reason(reason, what):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Give the reason for the {what}."})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "The reason is too long (2,000 characters at most)."})
+    return reason
+
+
+@transaction.atomic
+def nomination_request(*, actor, session, motivation="", now=None):
+    """An officer asks their Head of SPOC to nominate them."""
+    if not permissions.can_ask_nomination(actor):
+        raise PermissionDenied("Only members of a national SPOC ask to be nominated.")
+    now = now or timezone.now()
+    session = _session_locked(session)
+    _nominations_open(session, now)
+    _no_active_nomination(session, actor)
+    motivation = (motivation or "").strip()
+    if len(motivation) > 2000:
+        raise ValidationError({"motivation": "Keep it under 2,000 characters."})
+    nomination = Nomination.objects.create(
+        session=session,
+        nominee=actor,
+        country=actor.country,
+        status=N.REQUESTED,
+        motivation=motivation,
+        requested_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _log(nomination, actor=actor, from_status="", now=now, note="Asked to be nominated.")
+    return nomination
+
+
+@transaction.atomic
+def nomination_create(*, actor, session, nominee, motivation="", now=None):
+    """A Head of SPOC nominates a person of their country directly (their approval is given)."""
+    country = permissions.nominating_country(actor)
+    if country is None:
+        raise PermissionDenied("Only a Head of SPOC nominates staff of their country.")
+    now = now or timezone.now()
+    session = _session_locked(session)
+    _nominations_open(session, now)
+    if nominee is None or not nominee.is_active or nominee.country != country:
+        raise ValidationError({"nominee": f"Choose an active member of the {country.name} SPOC."})
+    _no_active_nomination(session, nominee, field="nominee")
+    nomination = Nomination.objects.create(
+        session=session,
+        nominee=nominee,
+        country=country,
+        status=N.REQUESTED,
+        motivation=(motivation or "").strip()[:2000],
+        requested_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _national_approval(
+        session, nomination, actor=actor, now=now, note="Nominated by the Head of SPOC.", new=True
+    )
+    return nomination
+
+
+def _head_of(actor, nomination):
+    country = permissions.nominating_country(actor)
+    if country is None or country.pk != nomination.country_id:
+        raise PermissionDenied("Only the nominee's Head of SPOC does this.")
+
+
+def _national_contact_of(actor, nomination):
+    country = permissions.national_contact_country(actor)
+    if country is None or country.pk != nomination.country_id:
+        raise PermissionDenied("Only the country's National Contact Point does this.")
+
+
+@transaction.atomic
+def nomination_approve(*, actor, nomination, now=None):
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _head_of(actor, nomination)
+    if nomination.status != N.REQUESTED:
+        raise ValidationError("Only a request waiting for the Head of SPOC can be approved.")
+    _not_started(session, now)
+    _national_approval(
+        session, nomination, actor=actor, now=now, note="Approved by the Head of SPOC."
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_second_approve(*, actor, nomination, now=None):
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _national_contact_of(actor, nomination)
+    if nomination.status != N.AWAITING_SECOND:
+        raise ValidationError("This nomination is not waiting for the National Contact Point.")
+    _not_started(session, now)
+    nomination.second_approved_at = now
+    nomination.save(update_fields=["second_approved_at"])
+    _allocate(
+        session, nomination, actor=actor, now=now, note="Approved by the National Contact Point."
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_refuse(*, actor, nomination, reason, now=None):
+    """The head refuses a request, or the National Contact Point a nomination waiting for it."""
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    if nomination.status == N.REQUESTED:
+        _head_of(actor, nomination)
+    elif nomination.status == N.AWAITING_SECOND:
+        _national_contact_of(actor, nomination)
+    else:
+        raise ValidationError("Only a nomination waiting for a national approval can be refused.")
+    reason = _reason(reason, "refusal")
+    who = "Head of SPOC" if nomination.status == N.REQUESTED else "National Contact Point"
+    _set_status(
+        nomination, N.REFUSED, actor=actor, now=now, note=f"Refused by the {who}.", reason=reason
+    )
+    return nomination
+
+
+def _organiser_of(actor, session):
+    if not permissions.is_organiser(actor, session.course):
+        raise PermissionDenied("Only the course's organiser decides on nominations.")
+
+
+@transaction.atomic
+def nomination_confirm(*, actor, nomination, now=None):
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _organiser_of(actor, session)
+    if nomination.status != N.APPROVED:
+        raise ValidationError("Only an approved nomination holding a seat can be confirmed.")
+    _not_started(session, now)
+    _set_status(nomination, N.CONFIRMED, actor=actor, now=now, note="Confirmed by the organiser.")
+    return nomination
+
+
+@transaction.atomic
+def nomination_decline(*, actor, nomination, reason, now=None):
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _organiser_of(actor, session)
+    if nomination.status not in (N.APPROVED, N.WAITING, N.CONFIRMED):
+        raise ValidationError("Only a nationally approved nomination can be declined.")
+    if session.local_end < now:
+        raise ValidationError("The session is over.")
+    reason = _reason(reason, "decline")
+    held = nomination.holds_seat
+    _set_status(
+        nomination,
+        N.DECLINED,
+        actor=actor,
+        now=now,
+        note="Declined by the organiser.",
+        reason=reason,
+    )
+    if held:
+        _free_seat(session)
+        _move_up(session, actor=actor, now=now, note="A seat was freed: a nomination was declined.")
+    _renumber_waiting(session)
+    return nomination
+
+
+@transaction.atomic
+def nomination_waitlist(*, actor, nomination, reason="", now=None):
+    """The organiser moves a seat holder to the end of the waiting list; their seat goes to
+    the first person in line who can take it. Refused when nobody in line can."""
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _organiser_of(actor, session)
+    if nomination.status not in Nomination.HOLDING_SEAT:
+        raise ValidationError("Only a nomination holding a seat can be moved to the waiting list.")
+    _not_started(session, now)
+    _release_if_due(session, now)
+    held, quotas = _seat_counts(session)
+    held[nomination.country_id] -= 1
+    today = timezone.localdate(now)
+    taker = next(
+        (
+            waiting
+            for waiting in Nomination.objects.filter(session=session, status=N.WAITING).order_by(
+                "position", "pk"
+            )
+            if seats_left_for(session, waiting.country_id, held=held, quotas=quotas, today=today)
+        ),
+        None,
+    )
+    if taker is None:
+        raise ValidationError(
+            "Nobody on the waiting list can take this seat: confirm or decline the nomination."
+        )
+    reason = (reason or "").strip()[:2000]
+    _set_status(
+        nomination,
+        N.WAITING,
+        actor=actor,
+        now=now,
+        note="Moved to the waiting list by the organiser.",
+        position=_next_position(session),
+        reason=reason,
+    )
+    _free_seat(session)
+    _move_up(session, actor=actor, now=now, note="A seat was freed by the organiser.")
+    return nomination
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination, reason="", now=None):
+    """The participant, or their head, withdraws; a freed seat goes to the waiting list."""
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    if actor.pk != nomination.nominee_id:
+        _head_of(actor, nomination)
+    if not nomination.is_active:
+        raise ValidationError("This nomination is no longer active.")
+    if session.local_end < now:
+        raise ValidationError("The session is over.")
+    held = nomination.holds_seat
+    reason = (reason or "").strip()[:2000]
+    _set_status(
+        nomination,
+        N.WITHDRAWN,
+        actor=actor,
+        now=now,
+        note="Withdrawn by the participant."
+        if actor.pk == nomination.nominee_id
+        else "Withdrawn by the Head of SPOC.",
+        reason=reason,
+    )
+    if held:
+        _free_seat(session)
+        _move_up(session, actor=actor, now=now, note="A seat was freed: a participant withdrew.")
+    _renumber_waiting(session)
+    return nomination
+
+
+@transaction.atomic
+def nomination_replace(*, actor, nomination, nominee, now=None):
+    """The head puts another person of their country in the nominee's place (seat, or place
+    in line, and the approvals given) until the nomination deadline."""
+    now = now or timezone.now()
+    session, nomination = _locked(nomination)
+    _head_of(actor, nomination)
+    if not nomination.is_active:
+        raise ValidationError("This nomination is no longer active.")
+    _nominations_open(session, now)
+    country = nomination.country
+    if nominee is None or not nominee.is_active or nominee.country != country:
+        raise ValidationError({"nominee": f"Choose an active member of the {country.name} SPOC."})
+    _no_active_nomination(session, nominee, field="nominee")
+    status, position = nomination.status, nomination.position
+    _set_status(
+        nomination,
+        N.REPLACED,
+        actor=actor,
+        now=now,
+        note="Replaced by another nominee of the country.",
+    )
+    replacement = Nomination.objects.create(
+        session=session,
+        nominee=nominee,
+        country=country,
+        status=status,
+        position=position,
+        requested_by=actor,
+        second_approved_at=nomination.second_approved_at,
+        created_at=now,
+        updated_at=now,
+    )
+    _log(
+        replacement,
+        actor=actor,
+        from_status="",
+        now=now,
+        note="Takes the place of a nominee of the country.",
+    )
+    nomination.replaced_by = replacement
+    nomination.save(update_fields=["replaced_by"])
+    return replacement
+
+
+@transaction.atomic
+def session_release_quotas(*, session, now=None):
+    """The release day has come: unfilled quota seats go to the general pool (idempotent)."""
+    session = _session_locked(session)
+    return _release_if_due(session, now or timezone.now())
+
+
+def quota_releases_due(*, now=None):
+    """Run the release for every session whose day has come (the daily command)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = Session.objects.filter(
+        quota_released_at__isnull=True,
+        status=Session.Status.SCHEDULED,
+        first_day__gt=today,
+    )
+    released = 0
+    for session in candidates:
+        if session.quota_release_day <= today:
+            session_release_quotas(session=session, now=now)
+            released += 1
+    return released
+
+
+# --- Emails and calendar messages (run by training.tasks after the commit) -----------------
+
+
+def itip_organizer(session):
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return session.course.organiser_label, address or "portal@localhost"
+
+
+@transaction.atomic
+def itip_for(*, session, name, email, method, now=None):
+    """The iTIP message (REQUEST or CANCEL) for one person, or None when this address already
+    has it at the session's sequence. A different message at a sequence the address already
+    holds (an invitation after a withdrawal) raises the session's SEQUENCE first."""
+    from training import calendar
+
+    session = _session_locked(session)
+    key = email.strip().lower()
+    last = TrainingCalendarMessage.objects.filter(session=session, email=key).first()
+    if method == "CANCEL" and (last is None or last.method == "CANCEL"):
+        return None  # never invited, or already told
+    if last is not None and last.sequence >= session.ical_sequence:
+        if last.method == method and last.sequence == session.ical_sequence:
+            return None
+        Session.objects.filter(pk=session.pk).update(ical_sequence=last.sequence + 1)
+        session.ical_sequence = last.sequence + 1
+    body = calendar.itip(
+        session, method=method, organizer=itip_organizer(session), attendee=(name, email), stamp=now
+    )
+    TrainingCalendarMessage.objects.update_or_create(
+        session=session,
+        email=key,
+        defaults={
+            "method": method,
+            "sequence": session.ical_sequence,
+            "sent_at": now or timezone.now(),
+        },
+    )
+    return body
+
+
+CALENDAR_CANCELLING = (N.WITHDRAWN, N.REPLACED, N.CANCELLED, N.DECLINED, N.WAITING)
+
+
+def nomination_recipients(nomination, status):
+    """Who hears about a step: the country's heads of a request, its National Contact Points
+    (else its heads) of a nomination waiting for them, the nominee of everything else."""
+    from portal.models import Role, User
+
+    if status == N.REQUESTED:
+        return list(
+            User.objects.filter(
+                is_active=True,
+                organisation__country=nomination.country_id,
+                groups__portal_role__role=Role.HEAD,
+            ).distinct()
+        )
+    if status == N.AWAITING_SECOND:
+        contacts = list(
+            User.objects.filter(
+                is_active=True,
+                organisation__country=nomination.country_id,
+                training_delegations__kind=TrainingDelegate.Kind.NATIONAL_CONTACT,
+                training_delegations__country=nomination.country_id,
+            ).distinct()
+        )
+        return contacts or nomination_recipients(nomination, N.REQUESTED)
+    return [nomination.nominee] if nomination.nominee.is_active else []
+
+
+def nomination_email_send(*, event_id, now=None):
+    """The one email of a nomination step (with its calendar message: a REQUEST when the
+    nominee is confirmed, a CANCEL when a confirmed nominee is taken off). Returns the number
+    of messages sent."""
+    from training import emails
+
+    event = (
+        NominationEvent.objects.select_related(
+            "nomination__nominee", "nomination__country", "nomination__session__course", "actor"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    nomination = event.nomination
+    session = nomination.session
+    recipients = [user for user in nomination_recipients(nomination, event.to_status) if user.email]
+    ics = method = None
+    nominee = nomination.nominee
+    ended = session.local_end < (now or timezone.now())
+    if not ended and event.to_status == N.CONFIRMED:
+        method = "REQUEST"
+    elif not ended and event.from_status == N.CONFIRMED and event.to_status in CALENDAR_CANCELLING:
+        method = "CANCEL"
+    if method and nominee.email:
+        ics = itip_for(
+            session=session, name=str(nominee), email=nominee.email, method=method, now=now
+        )
+    for user in recipients:
+        emails.send_nomination_email(
+            event=event,
+            recipient=user,
+            ics=ics if user.pk == nominee.pk else None,
+            method=method,
+        )
+    return len(recipients)
+
+
+def session_updates_send(*, session_id, now=None):
+    """After a change of time or place: a new REQUEST to every confirmed participant."""
+    from training import emails
+
+    session = Session.objects.select_related("course").filter(pk=session_id).first()
+    if session is None or session.is_cancelled or session.local_end < (now or timezone.now()):
+        return 0
+    sent = 0
+    confirmed = Nomination.objects.filter(session=session, status=N.CONFIRMED).select_related(
+        "nominee"
+    )
+    for nomination in confirmed:
+        nominee = nomination.nominee
+        if not nominee.email or not nominee.is_active:
+            continue
+        ics = itip_for(
+            session=session, name=str(nominee), email=nominee.email, method="REQUEST", now=now
+        )
+        if ics is not None:
+            emails.send_session_update(session=session, recipient=nominee, ics=ics)
+            sent += 1
+    return sent

@@ -31,6 +31,29 @@ urlpatterns = [
     path("sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:session_id>/session.ics", views.session_ics, name="session_ics"),
+    # Nominations
+    path(
+        "sessions/<int:session_id>/nominations/request/",
+        views.nomination_request,
+        name="nomination_request",
+    ),
+    path(
+        "sessions/<int:session_id>/nominations/new/",
+        views.nomination_create,
+        name="nomination_create",
+    ),
+    path("nominations/", views.nominations_list, name="nominations_list"),
+    path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination_detail"),
+    path(
+        "nominations/<int:nomination_id>/replace/",
+        views.nomination_replace,
+        name="nomination_replace",
+    ),
+    path(
+        "nominations/<int:nomination_id>/<slug:action>/",
+        views.nomination_action,
+        name="nomination_action",
+    ),
     path("plan/", views.plan_index, name="plan_index"),
     path("plan/<int:year>/", views.plan_year, name="plan_year"),
     path("plan/<int:year>/plan.pdf", views.plan_pdf, name="plan_pdf"),

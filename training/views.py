@@ -16,8 +16,17 @@ from portal.exports import PDF_CONTENT_TYPE, download_response
 from portal.models import AccessToken
 from portal.tokens import user_for_access_token
 from training import calendar, exports, permissions, selectors, services
-from training.forms import CourseForm, DelegateForm, NeedsAnswersForm, NeedsRoundForm, SessionForm
-from training.models import Course, Level, NeedsRound, TrainingTopic
+from training.forms import (
+    CourseForm,
+    DelegateForm,
+    NeedsAnswersForm,
+    NeedsRoundForm,
+    NominateForm,
+    NominationRequestForm,
+    ReasonForm,
+    SessionForm,
+)
+from training.models import Course, Level, NeedsRound, Nomination, TrainingTopic
 
 
 def nav_for(user):
@@ -26,6 +35,7 @@ def nav_for(user):
         "needs": permissions.can_see_needs_rounds(user),
         "delegates": permissions.can_manage_delegates(user),
         "courses": permissions.can_see_courses(user),
+        "nominations": permissions.is_member(user),
     }
 
 
@@ -539,25 +549,104 @@ def session_edit(request, session_id):
     return _session_form_page(request, form, course=session.course, session=session, status=400)
 
 
-def _session_page_context(request, session):
+N = Nomination.Status
+
+
+def nomination_actions(user, nomination, *, session, now):
+    """The actions the user may take on a nomination, as (name, label, needs a reason)."""
+    started = session.has_started(now) or session.is_cancelled
+    head = permissions.nominating_country(user)
+    is_head = head is not None and head.pk == nomination.country_id
+    contact = permissions.national_contact_country(user)
+    is_contact = contact is not None and contact.pk == nomination.country_id
+    organiser = permissions.is_organiser(user, session.course)
+    status = nomination.status
+    actions = []
+    if not started:
+        if is_head and status == N.REQUESTED:
+            actions += [("approve", "Approve", False), ("refuse", "Refuse", True)]
+        if is_contact and status == N.AWAITING_SECOND:
+            actions += [("second-approve", "Approve", False), ("refuse", "Refuse", True)]
+        if organiser and status == N.APPROVED:
+            actions.append(("confirm", "Confirm", False))
+        if organiser and status in Nomination.HOLDING_SEAT:
+            actions.append(("waitlist", "Move to the waiting list", True))
+    if organiser and status in (N.APPROVED, N.WAITING, N.CONFIRMED) and session.local_end >= now:
+        actions.append(("decline", "Decline", True))
+    if nomination.is_active and session.local_end >= now:
+        if nomination.nominee_id == user.pk or is_head:
+            actions.append(("withdraw", "Withdraw", True))
+    return actions
+
+
+def _session_page_context(request, session, *, request_form=None, nominate_form=None):
     user = request.user
+    now = timezone.now()
+    today = timezone.localdate(now)
+    nominations = selectors.session_nominations(user=user, session=session)
+    own = selectors.own_nomination(user=user, session=session, nominations=nominations)
+    head = permissions.nominating_country(user)
+    open_for_nominations = session.nominations_open_on(today) and not session.has_started(now)
+    country = user.country if permissions.can_ask_nomination(user) else None
+    candidates = candidate_list = None
+    if head is not None and open_for_nominations:
+        candidates = selectors.nomination_candidates(user=user, session=session)
+        candidate_list = list(candidates)
+    can_request = (
+        permissions.can_ask_nomination(user)
+        and open_for_nominations
+        and (own is None or not own.is_active)
+    )
+    rows = [
+        {
+            "nomination": nomination,
+            "actions": nomination_actions(user, nomination, session=session, now=now),
+            "can_replace": head is not None
+            and head.pk == nomination.country_id
+            and nomination.is_active
+            and open_for_nominations,
+        }
+        for nomination in nominations
+    ]
     return {
         "session": session,
         "course": session.course,
         "quotas": list(session.quotas.all()),
         "documents": list(session.documents.all()),
         "can_manage": permissions.can_manage_course(user, session.course),
-        "show_online_link": permissions.can_see_online_link_of_all(user, session.course),
-        "today": timezone.localdate(),
-        "started": session.has_started(),
+        "show_online_link": permissions.can_see_online_link_of_all(user, session.course)
+        or (own is not None and own.status == N.CONFIRMED),
+        "today": today,
+        "started": session.has_started(now),
+        "open_for_nominations": open_for_nominations,
+        "seats": selectors.seat_summary(session=session, country=country, today=today),
+        "own_nomination": own,
+        "own_actions": nomination_actions(user, own, session=session, now=now) if own else [],
+        "rows": [row for row in rows if row["nomination"].nominee_id != user.pk]
+        if not permissions.sees_all_nominations(user, session)
+        else rows,
+        "sees_all": permissions.sees_all_nominations(user, session),
+        "head_country": head,
+        "can_request": can_request,
+        "request_form": request_form or (NominationRequestForm() if can_request else None),
+        "nominate_form": nominate_form
+        or (
+            NominateForm(candidates=candidates, label="Person to nominate")
+            if candidates is not None
+            else None
+        ),
+        "candidates": candidate_list or [],
     }
+
+
+def _session_page(request, session, *, status=200, **forms):
+    context = _session_page_context(request, session, **forms)
+    return _render(request, "training/sessions/session_detail.html", context, status=status)
 
 
 @require_GET
 def session_detail(request, session_id):
-    session = _session_or_404(request, session_id)
-    context = _session_page_context(request, session)
-    return _render(request, "training/sessions/session_detail.html", context)
+    return _session_page(request, _session_or_404(request, session_id))
 
 
 @require_POST
@@ -662,3 +751,146 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+def _to_nominations(session):
+    return redirect(reverse("training:session_detail", args=[session.pk]) + "#nominations")
+
+
+@require_POST
+def nomination_request(request, session_id):
+    session = _session_or_404(request, session_id)
+    if not permissions.can_ask_nomination(request.user):
+        raise PermissionDenied("Only members of a national SPOC ask to be nominated.")
+    form = NominationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nomination_request(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your Head of SPOC was asked to nominate you.")
+            return _to_nominations(session)
+    return _session_page(request, session, request_form=form, status=400)
+
+
+@require_POST
+def nomination_create(request, session_id):
+    session = _session_or_404(request, session_id)
+    if permissions.nominating_country(request.user) is None:
+        raise PermissionDenied("Only a Head of SPOC nominates staff of their country.")
+    candidates = selectors.nomination_candidates(user=request.user, session=session)
+    form = NominateForm(request.POST, candidates=candidates, label="Person to nominate")
+    if form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                actor=request.user, session=session, nominee=form.cleaned_data["nominee"]
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{nomination.nominee} is nominated: {nomination.get_status_display()}."
+            )
+            return _to_nominations(session)
+    return _session_page(request, session, nominate_form=form, status=400)
+
+
+def _nomination_or_404(request, nomination_id):
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    if nomination is None:
+        raise Http404("No such nomination")
+    return nomination
+
+
+ACTIONS = {
+    "approve": (services.nomination_approve, False),
+    "second-approve": (services.nomination_second_approve, False),
+    "refuse": (services.nomination_refuse, True),
+    "confirm": (services.nomination_confirm, False),
+    "decline": (services.nomination_decline, True),
+    "waitlist": (services.nomination_waitlist, True),
+    "withdraw": (services.nomination_withdraw, True),
+}
+
+
+@require_POST
+def nomination_action(request, nomination_id, action):
+    if action not in ACTIONS:
+        raise Http404("No such action")
+    nomination = _nomination_or_404(request, nomination_id)
+    session = nomination.session
+    service, takes_reason = ACTIONS[action]
+    kwargs = {}
+    if takes_reason:
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        kwargs["reason"] = form.cleaned_data.get("reason", "")
+    try:
+        updated = service(actor=request.user, nomination=nomination, **kwargs)
+    except ValidationError as error:
+        messages.error(request, f"{nomination.nominee}: {' '.join(error.messages)}")
+        return _session_page(request, _session_or_404(request, session.pk), status=400)
+    updated.refresh_from_db()
+    messages.success(request, f"{nomination.nominee}: {updated.get_status_display()}.")
+    return _to_nominations(session)
+
+
+@require_POST
+def nomination_replace(request, nomination_id):
+    nomination = _nomination_or_404(request, nomination_id)
+    session = nomination.session
+    candidates = selectors.nomination_candidates(user=request.user, session=session)
+    form = NominateForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            replacement = services.nomination_replace(
+                actor=request.user, nomination=nomination, nominee=form.cleaned_data["nominee"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{replacement.nominee} takes {nomination.nominee}'s place.")
+            return _to_nominations(session)
+    else:
+        messages.error(request, "Choose the person who takes the place.")
+    return _session_page(request, _session_or_404(request, session.pk), status=400)
+
+
+@require_GET
+def nomination_detail(request, nomination_id):
+    nomination = _nomination_or_404(request, nomination_id)
+    user = request.user
+    sees_all = permissions.sees_all_nominations(user, nomination.session)
+    events = []
+    for event in selectors.nomination_history(nomination):
+        # A move up names whoever freed the seat, perhaps another country's head: only the
+        # organiser sees who that was; the note says why.
+        moved_up = event.from_status == N.WAITING and event.to_status == N.APPROVED
+        events.append({"event": event, "actor": event.actor if sees_all or not moved_up else None})
+    context = {
+        "nomination": nomination,
+        "session": nomination.session,
+        "events": events,
+        "actions": nomination_actions(
+            user, nomination, session=nomination.session, now=timezone.now()
+        ),
+    }
+    return _render(request, "training/nominations/nomination_detail.html", context)
+
+
+@require_GET
+def nominations_list(request):
+    overview = selectors.nominations_overview(user=request.user)
+    context = {
+        **overview,
+        "head_country": permissions.head_country(request.user),
+        "contact_country": permissions.national_contact_country(request.user),
+        "organises": permissions.organises_courses(request.user),
+    }
+    return _render(request, "training/nominations/nominations_list.html", context)

@@ -79,3 +79,86 @@ def test_head_reports_needs_and_trainer_reads_the_matrix(page, axe_source):
     with page.expect_download() as download:
         page.get_by_role("link", name="Matrix as PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_officer_asks_head_approves_organiser_confirms_and_the_list_moves_up(page, axe_source):
+    from portal.models import Organisation
+    from tests.factories import UserFactory
+    from training.models import Nomination, TrainingTopic
+
+    cepol = UserFactory(
+        organisation=Organisation.objects.get(slug="cepol"),
+        roles=["agency"],
+        email="eszter@example.eu",
+        first_name="Eszter",
+    )
+    user_in("BE", "head", email="helene@example.eu", first_name="Hélène")
+    officer = user_in("BE", "officer", email="pieter@example.eu", first_name="Pieter")
+    germans = [user_in("DE", "officer") for _ in range(2)]
+    head_de = user_in("DE", "head")
+    today = datetime.date.today()
+    course = services.course_create(
+        actor=cepol,
+        title="SIENA for SPOC operators",
+        topic=TrainingTopic.objects.get(slug="siena"),
+        level="practitioner",
+        organiser="cepol",
+        cepol_code="27/2099",
+        language="en",
+    )
+    session = services.session_create(
+        actor=cepol,
+        course=course,
+        first_day=today + datetime.timedelta(days=60),
+        last_day=today + datetime.timedelta(days=62),
+        time_zone="Europe/Budapest",
+        venue_kind="on_site",
+        venue="CEPOL, Budapest",
+        capacity=2,
+        nomination_deadline=today + datetime.timedelta(days=30),
+    )
+    for german in germans:  # the two seats go to Germany
+        services.nomination_create(actor=head_de, session=session, nominee=german)
+
+    # The officer asks from the session page.
+    log_in(page, "pieter@example.eu")
+    page.goto(f"/training/sessions/{session.pk}/")
+    expect(page.locator("#seat-summary")).to_contain_text("2 of 2 seats taken")
+    page.get_by_label("Why this course (for your Head of SPOC)").fill("I start on SIENA.")
+    page.get_by_role("button", name="Ask my Head of SPOC").click()
+    expect(page.locator("#own-nomination")).to_contain_text("Asked, waiting for the Head of SPOC")
+    assert_accessible(page, axe_source)
+    log_out(page)
+
+    # The head approves with the keyboard: no seat is left, the officer waits in line.
+    log_in(page, "helene@example.eu")
+    page.goto("/training/")
+    page.get_by_role("navigation", name="Training").get_by_role("link", name="Nominations").click()
+    expect(page.locator("#to-approve")).to_contain_text(str(officer))
+    assert_accessible(page, axe_source)
+    page.get_by_role("link", name="SIENA for SPOC operators").first.click()
+    approve = page.get_by_role("button", name=f"Approve {officer}")
+    approve.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(f"{officer}: On the waiting list.")
+    expect(page.locator("#nominations-table")).to_contain_text("On the waiting list (1)")
+    assert_accessible(page, axe_source)
+    log_out(page)
+
+    # CEPOL sees every nomination; a German withdraws and the officer moves up.
+    log_in(page, "eszter@example.eu")
+    page.goto(f"/training/sessions/{session.pk}/")
+    table = page.get_by_role("table", name="All nominations")
+    expect(table.locator("tr.nomination")).to_have_count(3)
+    withdrawn = Nomination.objects.filter(nominee=germans[0]).get()
+    services.nomination_withdraw(actor=germans[0], nomination=withdrawn)
+    page.reload()
+    row = table.locator("tr.nomination", has_text=str(officer))
+    expect(row).to_contain_text("Approved, waiting for the organiser")
+    row.get_by_role("button", name=f"Confirm {officer}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{officer}: Confirmed.")
+    assert_accessible(page, axe_source)
+    page.goto(f"/training/nominations/{Nomination.objects.get(nominee=officer).pk}/")
+    history = page.get_by_role("table", name="History")
+    expect(history).to_contain_text("Moved up from the waiting list.")
+    assert_accessible(page, axe_source)

@@ -116,3 +116,12 @@ def test_the_demo_seeds_an_answered_round_once():
     assert [course.cepol_code for course in coded] == ["27/2027", "31/2027"]
     assert Session.objects.filter(course__in=coded).count() == 3
     assert Session.objects.get(course__cepol_code="27/2027").quotas.count() == 3
+    from django.core import mail
+
+    from training.models import Nomination
+
+    assert set(Nomination.objects.values_list("status", flat=True)) == set(Nomination.Status.values)
+    assert mail.outbox == []  # the back-dated demo sends no email
+    for session in Session.objects.all():
+        holding = session.nominations.filter(status__in=Nomination.HOLDING_SEAT).count()
+        assert session.seats_held == holding

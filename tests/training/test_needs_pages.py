@@ -42,7 +42,12 @@ def test_officers_have_no_needs_pages(client, officer_be, open_round):
     client.force_login(officer_be)
     assert client.get("/training/").status_code == 200
     nav = soup_of(client.get("/training/")).select_one("nav[aria-label=Training]")
-    assert [a.get_text() for a in nav.select("a")] == ["Training", "Courses", "Annual plan"]
+    assert [a.get_text() for a in nav.select("a")] == [
+        "Training",
+        "Courses",
+        "Annual plan",
+        "Nominations",
+    ]
     assert client.get("/training/needs/").status_code == 403
     assert client.get(f"/training/needs/{open_round.pk}/").status_code == 403
 

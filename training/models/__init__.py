@@ -3,6 +3,7 @@ contacts (reference), the training needs analysis (needs)."""
 
 from training.models.courses import Course, Session, SessionQuota, new_ical_uid
 from training.models.needs import NeedsAnswer, NeedsResponse, NeedsRound
+from training.models.nominations import Nomination, NominationEvent, TrainingCalendarMessage
 from training.models.reference import (
     LANGUAGE_CODES,
     LANGUAGES,
@@ -24,6 +25,9 @@ __all__ = [
     "NeedsAnswer",
     "NeedsResponse",
     "NeedsRound",
+    "Nomination",
+    "NominationEvent",
+    "TrainingCalendarMessage",
     "Profile",
     "TrainingDelegate",
     "TrainingTopic",

@@ -124,6 +124,17 @@ class Session(models.Model):
     documents = models.ManyToManyField(
         "wagtaildocs.Document", blank=True, related_name="training_sessions"
     )
+    seats_held = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Nominations holding a seat (approved or confirmed); kept by the services.",
+    )
+    quota_released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the unfilled quota seats were given back to the general pool.",
+    )
     ical_uid = models.CharField(max_length=255, unique=True, default=new_ical_uid, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
@@ -157,6 +168,10 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["scheduled", "cancelled"]), name="session_status"
+            ),
+            # The capacity, kept by the database itself: no overbooking, whatever the code.
+            models.CheckConstraint(
+                condition=Q(seats_held__lte=F("capacity")), name="session_seats_within_capacity"
             ),
         ]
 
