@@ -172,7 +172,8 @@ def _detail(case):
     }
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# 422: the request does not fit the schema (a bad id or body), answered as JSON by portal.api.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get(
@@ -204,7 +205,7 @@ def case_detail(request, case_id: int):
 
 @router.post(
     "",
-    response={201: CaseDetailOut, 400: ErrorOut, 409: DuplicateOut, 422: ErrorOut, **ERRORS},
+    response={201: CaseDetailOut, 400: ErrorOut, 409: DuplicateOut, **ERRORS},
     summary="Register an incoming request (UMF-like payload)",
 )
 def case_create(request, payload: RequestIn):

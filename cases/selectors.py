@@ -60,7 +60,8 @@ def cases_list(user, *, query="", status="", direction="", overdue=False, now=No
         qs = qs.filter(direction=direction)
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES - {Status.WAITING}, due_at__lt=now)
-    query = (query or "").strip()[:100]
+    # NUL cannot be in a PostgreSQL string literal; it is never part of a real search.
+    query = (query or "").replace("\x00", " ").strip()[:100]
     if query:
         from cases import normalise
 

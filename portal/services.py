@@ -81,8 +81,9 @@ def invitation_link_mint(*, invitation_id):
     None when the address already has an account (no link is made: the owner is told
     instead). None when the invitation is no longer open (accepted, revoked or expired
     before the task ran)."""
+    # of=("self",): PostgreSQL cannot lock the nullable side of the invited_by outer join.
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "invited_by")
         .filter(pk=invitation_id)
         .first()

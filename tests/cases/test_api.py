@@ -61,3 +61,13 @@ def test_malformed_json_is_422(client, officer_be):
     client.force_login(officer_be)
     response = client.post("/api/v1/cases", {"summary": 3}, content_type="application/json")
     assert response.status_code == 422 and "detail" in response.json()
+
+
+def test_a_search_with_a_nul_character_still_answers(client, officer_be):
+    # PostgreSQL refuses NUL in a string literal; the register treats it as a space.
+    client.force_login(officer_be)
+    client.post("/api/v1/cases", PAYLOAD, content_type="application/json")
+    response = client.get("/api/v1/cases", {"q": "passport\x00", "status": "anything"})
+    assert response.status_code == 200
+    assert [case["summary"] for case in response.json()] == ["Who holds this passport?"]
+    assert client.get("/cases/", {"q": "pass\x00port"}).status_code == 200
