@@ -110,6 +110,13 @@ bench-quality: install
 bench-pages: install
 	$(PY) -m bench.pages $(BENCH_ARGS)
 
+# Load benchmark (prints figures, asserts nothing): gunicorn with the production settings on a
+# throw-away copy of the demo data, 8 concurrent signed-in clients over a page mix, loopback only;
+# see docs/performance.md. BENCH_ARGS="--workers 2 --threads 4 --database-url postgres://…".
+.PHONY: bench-load
+bench-load: install
+	$(PY) -m bench.load $(BENCH_ARGS)
+
 # The README's two commands as a new user runs them: a fresh clone of the committed HEAD, with a
 # fresh virtualenv and no node_modules, outside this working tree. `make run` stops before serving.
 .PHONY: check-fresh
