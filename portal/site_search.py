@@ -291,9 +291,16 @@ def _units(user):
     return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _registry.values()]
 
 
-def _search(unit, q, filters, operator="and"):
+def _search(unit, q, filters, operator="and", *, memo=None):
     """The unit's search results for `q` with `filters` (type/country/topic), or None when the
-    unit cannot have results under those filters."""
+    unit cannot have results under those filters. With `memo` (one dict per request), the same
+    search asked twice (the results, then a facet whose filters are the same) is built once,
+    so the backend's compiled query and collected hits are shared."""
+    if memo is not None:
+        key = (id(unit), tuple(sorted(filters.items())), operator)
+        if key not in memo:
+            memo[key] = _search(unit, q, filters, operator)
+        return memo[key]
     queryset = unit.queryset(filters.get("type"))
     if queryset is None:
         return None
@@ -428,7 +435,8 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
 
     # One budget for everything below: results, counts, facets and the suggestion.
     with time_budget(settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS):
-        searches = _run_units(units, q, filters, "and")
+        memo = {}
+        searches = _run_units(units, q, filters, "and", memo=memo)
         all_words_total = sum(count for _, _, count in searches)
         found.total = all_words_total
         operator = "and"
@@ -436,7 +444,7 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
         if all_words_total < PARTIAL_MATCH_BELOW and _several_words(q) and not budget_spent():
             # Few documents contain every word (a descriptive sentence, say): rank those
             # containing most of the words, after the ones containing all of them.
-            any_word = _run_units(units, q, filters, "or")
+            any_word = _run_units(units, q, filters, "or", memo=memo)
             any_word_total = sum(count for _, _, count in any_word)
             if any_word_total > all_words_total:
                 first = _ranked_hits(searches, PARTIAL_MATCH_BELOW)
@@ -444,7 +452,7 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
                 found.total = any_word_total
                 found.partial = True
         _fill_results(found, searches, request, first=first)
-        found.facets = _facets(units, q, filters, operator)
+        found.facets = _facets(units, q, filters, operator, memo=memo)
         # "Did you mean" only helps when the query finds little.
         if all_words_total < SUGGEST_BELOW_RESULTS:
             for _unit, results, _count in searches:
@@ -464,11 +472,11 @@ def _several_words(q):
     return '"' not in q and len(q.split()) > 1
 
 
-def _run_units(units, q, filters, operator):
+def _run_units(units, q, filters, operator, *, memo=None):
     """[(unit, results, count)] of every unit that can have results under `filters`."""
     searches = []
     for unit in units:
-        results = _search(unit, q, filters, operator)
+        results = _search(unit, q, filters, operator, memo=memo)
         if results is not None:
             searches.append((unit, results, results.count()))
     return searches
@@ -525,12 +533,12 @@ def _value(obj, name):
     return str(value) if value not in (None, "") else None
 
 
-def _facets(units, q, filters, operator="and"):
+def _facets(units, q, filters, operator="and", *, memo=None):
     facets = {"type": [], "country": [], "topic": []}
     type_counts, country_counts, topic_counts = Counter(), Counter(), Counter()
     for unit in units:
         others = {k: v for k, v in filters.items() if k != "type"}
-        results = _search(unit, q, others, operator)
+        results = _search(unit, q, others, operator, memo=memo)
         if results is not None:
             type_counts.update(unit.type_counts(results))
         for name, field, counts in (
@@ -540,7 +548,7 @@ def _facets(units, q, filters, operator="and"):
             if field is None:
                 continue
             others = {k: v for k, v in filters.items() if k != name}
-            results = _search(unit, q, others, operator)
+            results = _search(unit, q, others, operator, memo=memo)
             if results is None:
                 continue
             for value, count in results.facet(field).items():

@@ -1110,7 +1110,11 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def build(self, backend):
         """The Whoosh query as (scored text query, unscored restriction): the restriction
-        limits results to the model and applies the queryset's filters."""
+        limits results to the model and applies the queryset's filters. Built once per
+        compiler: the results page, its count, facets and highlights all ask for it."""
+        built = self.__dict__.get("_built")
+        if built is not None and built[0] is backend:
+            return built[1]
         self._index = self.get_index(backend)
         self.needs_database = False
         text = self.compile_query(self.query)
@@ -1118,7 +1122,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         filters = self._get_filters_from_queryset()
         if filters is not None:
             restriction.append(filters.query)
-        return text, wq.And(restriction)
+        self._built = (backend, (text, wq.And(restriction)))
+        return self._built[1]
 
     def sort_facets(self):
         """Whoosh sort facets for order_by_relevance=False, or None to sort by score."""
