@@ -11,8 +11,12 @@ Rules (each pinned by tests/meetings/test_calendar.py):
 - DESCRIPTION is plain text."""
 
 import datetime
+import hashlib
+import json
+from email.utils import parseaddr
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 from wagtail.rich_text import expand_db_html
@@ -31,6 +35,38 @@ STATUS = {
     MeetingPage.Status.CANCELLED: "CANCELLED",
 }
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote")
+
+
+# What calendar clients must be told about: time, place and status.
+SIGNIFICANT_FIELDS = ("start", "end", "time_zone", "all_day", "venue", "online_url", "status")
+
+
+def meeting_calendar_state(meeting):
+    """A digest of the meeting's significant values (time, place, status)."""
+    values = {
+        "start": meeting.start.astimezone(datetime.UTC).isoformat(),
+        "end": meeting.end.astimezone(datetime.UTC).isoformat(),
+        "time_zone": meeting.time_zone,
+        "all_day": bool(meeting.all_day),
+        "venue": (meeting.venue or "").strip(),
+        "online_url": (meeting.online_url or "").strip(),
+        "status": meeting.status,
+    }
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def meeting_is_significant_change(old, new):
+    """Whether going from `old` to `new` changes time, place or status."""
+    return meeting_calendar_state(old) != meeting_calendar_state(new)
+
+
+def itip_organizer(meeting):
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if meeting.presidency_id:
+        name = f"{meeting.presidency.country.name} Presidency"
+    else:
+        name = settings.WAGTAIL_SITE_NAME
+    return name, address or "portal@localhost"
 
 
 def description_text(html):

@@ -2,6 +2,7 @@
 only (drafts never), for active members of the network only."""
 
 import datetime
+import difflib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -303,6 +304,42 @@ def minutes_versions(*, user, meeting):
     )
 
 
+def minutes_diff(old, new):
+    """Unified line diff between two versions' texts, as (kind, line) pairs for display
+    (escaped by the template)."""
+
+    def lines(version):
+        if version is None:
+            return []
+        return [
+            "## Minutes",
+            *version.minutes_text.splitlines(),
+            "## Conclusions",
+            *version.conclusions.splitlines(),
+        ]
+
+    rows = []
+    for line in difflib.unified_diff(
+        lines(old),
+        lines(new),
+        fromfile=f"version {old.number if old else 0}",
+        tofile=f"version {new.number}",
+        lineterm="",
+    ):
+        if line.startswith(("+++", "---")):
+            kind = "file"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "same"
+        rows.append((kind, line))
+    return rows
+
+
 def actions_network(*, user, status=None, owner=None, overdue=False, today=None):
     """Action items across the network for the "Action items" page. `status` is a status
     or "open" (open and in progress, the default); `owner` is "c<id>" or "o<id>"."""
@@ -429,12 +466,15 @@ def _span_label(meeting, start, end):
     return f"{start:%a %-d %B %Y, %H:%M} – {end:%a %-d %B %Y, %H:%M}"
 
 
+def date_poll_is_open(poll, now=None):
+    now = now or timezone.now()
+    return poll.status == DatePoll.Status.OPEN and (poll.closes_at is None or now < poll.closes_at)
+
+
 def date_poll_overview(*, user, meeting):
     """The meeting's date poll as everyone logged in sees it: the candidates (with their
     counts), the answers per country, and, for Heads of SPOC and the organisers, the
     countries that have not answered. Four queries, whatever the number of answers."""
-    from meetings.services import date_poll_is_open  # services import the selectors
-
     poll = DatePoll.objects.filter(meeting=meeting).first()
     if poll is None:
         return None
@@ -558,11 +598,25 @@ def attendance_overview(*, user, meeting, now=None):
     }
 
 
+FEEDBACK_EDIT_DAYS = 30
+
+
+def feedback_window(meeting, now=None):
+    """(may_give_now, reason): feedback opens when the meeting ends and may be edited for
+    FEEDBACK_EDIT_DAYS days."""
+    now = now or timezone.now()
+    if meeting.is_cancelled:
+        return False, "The meeting was cancelled."
+    if now < meeting.end:
+        return False, "Feedback opens when the meeting has ended."
+    if now > meeting.end + datetime.timedelta(days=FEEDBACK_EDIT_DAYS):
+        return False, "Feedback closed 30 days after the meeting."
+    return True, ""
+
+
 def feedback_overview(*, user, meeting, now=None):
     """The user's own feedback form (participants and heads, from the end of the meeting
     for 30 days) and, for the organisers, the aggregate: average, count, comments."""
-    from meetings.services import feedback_window  # services import the selectors
-
     now = now or timezone.now()
     if now < meeting.end or meeting.is_cancelled:
         return None

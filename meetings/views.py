@@ -421,7 +421,7 @@ def minutes_history(request, meeting_id):
         newer = by_number.get(number("to", versions[0].number))
         if newer is not None:
             older = by_number.get(number("from", newer.number - 1))
-            diff = services.minutes_diff(older, newer)
+            diff = selectors.minutes_diff(older, newer)
     return render(
         request,
         "meetings/minutes_history.html",

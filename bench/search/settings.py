@@ -26,7 +26,7 @@ TEMPLATES = []
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 MODELSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "portal.search.whoosh_backend",
+        "BACKEND": "portal.search.backends.whoosh",
         "PATH": os.path.join(WORK_DIR, "whoosh"),
         "LOCK_TIMEOUT": 10,
         "TIME_LIMIT": 5,

@@ -1,6 +1,6 @@
 """Site search: the portal's modelsearch backend on Whoosh (see docs/search.md).
 
-All Whoosh code lives in ``portal.search.whoosh_backend``; this package imports nothing from it
+All Whoosh code lives in ``portal.search.backends.whoosh``; this package imports nothing from it
 at import time, so settings can name the backend without loading Whoosh.
 
 ``highlight(results, obj, fields=None, max_chars=240)`` and ``suggestion(results)`` give the

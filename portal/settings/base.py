@@ -267,7 +267,7 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # OpenSearch with SEARCH_BACKEND=opensearch (portal/settings/production.py).
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "portal.search.whoosh_backend",
+        "BACKEND": "portal.search.backends.whoosh",
         "PATH": env("SEARCH_INDEX_PATH", str(BASE_DIR / "var" / "search-index")),
         "LOCK_TIMEOUT": 10,
         "TIME_LIMIT": 5,

@@ -13,15 +13,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Revision
 
-from knowledge.markdown_io import (
+from knowledge.interchange import KnowledgeImportError, knowledge_import
+from knowledge.interchange.format import (
+    CONTACT_KEYS,
+    KEYS,
+    LEGAL_BASIS_KEYS,
     MAX_FILE_BYTES,
-    KnowledgeImportError,
-    canonical_html,
-    html_to_markdown,
-    knowledge_import,
-    markdown_to_html,
-    page_record,
+    RULE_KEYS,
 )
+from knowledge.interchange.records import page_record
+from knowledge.interchange.richtext import canonical_html, html_to_markdown, markdown_to_html
 from knowledge.models import (
     BestPracticePage,
     FactSheetPage,
@@ -890,8 +891,6 @@ def test_every_topic_slug_is_documented():
 
 
 def test_every_key_is_documented():
-    from knowledge.markdown_io import CONTACT_KEYS, KEYS, LEGAL_BASIS_KEYS, RULE_KEYS
-
     text = DOC.read_text(encoding="utf-8")
     keys = {key for kind_keys in KEYS.values() for key in kind_keys}
     keys |= set(RULE_KEYS) | set(CONTACT_KEYS) | set(LEGAL_BASIS_KEYS)

@@ -6,7 +6,7 @@ import multiprocessing
 import pytest
 
 from portal.models import UpdatePage
-from portal.search.whoosh_backend import RebuildInProgress, WhooshRebuilder
+from portal.search.backends.whoosh import RebuildInProgress, WhooshRebuilder
 
 from .test_whoosh_backend import make_update, rebuild
 

@@ -16,7 +16,7 @@ from portal.models import UpdateIndexPage, UpdatePage
 
 pytestmark = pytest.mark.django_db
 
-BACKEND = "portal.search.whoosh_backend"
+BACKEND = "portal.search.backends.whoosh"
 
 
 def rebuild(backend):

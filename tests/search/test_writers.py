@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.index import LockError
 
 from portal.models import UpdatePage
-from portal.search.whoosh_backend import CT_FIELD, ID_FIELD, PLAIN_FIELD, WhooshSearchBackend
+from portal.search.backends.whoosh import CT_FIELD, ID_FIELD, PLAIN_FIELD, WhooshSearchBackend
 
 from .test_whoosh_backend import make_update, rebuild
 
@@ -35,7 +35,7 @@ def test_publish_enqueues_an_index_task_and_writes_nothing(backend):
     rebuild(backend)
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-        WAGTAILSEARCH_BACKENDS={"default": {"BACKEND": "portal.search.whoosh_backend",
+        WAGTAILSEARCH_BACKENDS={"default": {"BACKEND": "portal.search.backends.whoosh",
                                             "PATH": str(backend.path)}},
     ):
         before = indexed_ids(backend)
@@ -65,7 +65,7 @@ def test_writer_waits_for_the_lock_and_retries(backend):
 def test_writer_gives_up_with_lock_error(tmp_path):
     from modelsearch.backends import get_search_backend
 
-    backend = get_search_backend("portal.search.whoosh_backend", PATH=tmp_path / "ix",
+    backend = get_search_backend("portal.search.backends.whoosh", PATH=tmp_path / "ix",
                                  LOCK_TIMEOUT=0.1, WRITE_RETRIES=1)
     page = make_update("blocked", "Blocked", summary="Never written.")
     rebuild(backend)

@@ -31,7 +31,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROOT_URLCONF = "modelsearch.test.urls"
 TEMPLATES = []
 
-WHOOSH_BACKEND = "portal.search.whoosh_backend"
+WHOOSH_BACKEND = "portal.search.backends.whoosh"
 DATABASE_BACKEND = "modelsearch.backends.database.sqlite.sqlite"
 
 if os.environ.get("CONFORMANCE_BACKEND", "whoosh") == "database":

@@ -4,7 +4,7 @@ import_knowledge reads them back unchanged."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledge.markdown_io import KnowledgeExportError, knowledge_export
+from knowledge.interchange import KnowledgeExportError, knowledge_export
 
 
 class Command(BaseCommand):

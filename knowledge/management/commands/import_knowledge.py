@@ -4,7 +4,7 @@ and nothing is written unless every file is correct."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledge.markdown_io import KnowledgeImportError, knowledge_import
+from knowledge.interchange import KnowledgeImportError, knowledge_import
 from portal.models import User
 
 

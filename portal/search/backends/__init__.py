@@ -1,0 +1,1 @@
+"""The portal's own search backends (modelsearch's backend interface)."""
