@@ -13,7 +13,6 @@ from meetings.services import action_item_create, action_item_set_status, agenda
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import assert_admin_permission_denied, soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
 from tests.meetings.agenda_helpers import AFTER, agency, agency_user
 
 pytestmark = pytest.mark.django_db

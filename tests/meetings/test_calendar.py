@@ -14,7 +14,7 @@ from icalendar import Calendar
 from meetings import calendar
 from meetings.models import MeetingPage
 from meetings.services import meeting_update
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 

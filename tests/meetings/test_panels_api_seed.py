@@ -14,7 +14,7 @@ from meetings.services import meeting_update
 from portal.demo import run_seeders
 from tests.factories import admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 
