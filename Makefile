@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-fresh run system-deps install migrate demo index serve test test-python test-browser browser-deps lint check clean security security-lint security-audit security-fuzz
+.PHONY: check-fresh run system-deps install migrate demo index serve test browser-deps lint check clean security security-lint security-audit security-fuzz
 
 run: install migrate demo index serve
 

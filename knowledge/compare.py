@@ -35,10 +35,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from knowledge import selectors
-from knowledge.models import ContactPoint
+from knowledge.models import ContactPoint, plain_text
 from knowledge.topics import TOPIC_ACTIONS, Topic, topic_by_slug
 from portal.models import Country
 from portal.reference import normalise_country_code
@@ -378,7 +377,7 @@ def _sheet_group(columns):
             [
                 _cell(
                     c,
-                    " ".join(strip_tags(c.sheet.body).split()) if c.sheet else "",
+                    plain_text(c.sheet.body) if c.sheet else "",
                     html=c.sheet.body if c.sheet else "",
                 )
                 for c in columns

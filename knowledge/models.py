@@ -36,13 +36,13 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge.topics import TOPIC_CHOICES, TOPIC_SLUGS, topic_by_slug
+from portal.models import NoAliasCopyForm
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 LANGUAGE_RE = r"^[a-z]{2}$"
@@ -63,18 +63,11 @@ def _language_field():
     )
 
 
-def _text(html):
-    """Plain text of rich text, whitespace collapsed."""
+def plain_text(html):
+    """Plain text of rich text, whitespace collapsed (the one strip-tags helper of knowledge:
+    the comparison table and the revision diff use it)."""
     return " ".join(strip_tags(html or "").split())
 
-
-class NoAliasCopyForm(CopyForm):
-    """Knowledge pages are unique per country and topic: an alias would be a second page with
-    the same country and topic, so the admin does not offer it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.pop("alias", None)
 
 
 # --- Multi-choice stored as a comma list ---------------------------------------------------
@@ -1162,6 +1155,3 @@ class ReviewReminder(models.Model):
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
-
-def plain_text(html):
-    return _text(html)

@@ -11,10 +11,6 @@ from portal.models import Role
 REVIEWERS_GROUP = "Knowledge reviewers"
 
 
-def is_admin(user):
-    return user.is_authenticated and user.is_active and user.is_superuser
-
-
 def is_editor(user):
     return user.is_authenticated and user.is_active and user.has_role(Role.EDITOR)
 

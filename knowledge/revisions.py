@@ -7,8 +7,7 @@ lines with difflib. The template escapes every line."""
 import difflib
 import re
 
-from django.utils.html import strip_tags
-
+from knowledge.models import plain_text
 from knowledge.topics import topic_by_slug
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|ul|ol|blockquote)>|<br\s*/?>", re.IGNORECASE)
@@ -16,7 +15,7 @@ _BLOCK_END = re.compile(r"</(p|h[1-6]|li|ul|ol|blockquote)>|<br\s*/?>", re.IGNOR
 
 def rich_text_lines(html):
     text = _BLOCK_END.sub("\n", html or "")
-    lines = (" ".join(strip_tags(line).split()) for line in text.split("\n"))
+    lines = (plain_text(line) for line in text.split("\n"))
     return [line for line in lines if line]
 
 

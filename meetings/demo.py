@@ -6,7 +6,7 @@ import zoneinfo
 
 from meetings.models import MeetingPage
 from meetings.services import meeting_create
-from portal.demo import register_seeder
+from portal.demo import demo_user, register_seeder
 
 DEMO_MEETINGS = [
     {
@@ -61,12 +61,6 @@ def seed_meetings(report):
 # --- Agenda: proposals, agenda, minutes, action items --------------------------------------
 
 
-def _demo_user(email):
-    from portal.models import User
-
-    return User.objects.filter(email=email).first()
-
-
 @register_seeder
 def seed_agenda(report):
     """Proposals (one supported, one accepted) and a draft agenda for the Dublin meeting;
@@ -78,11 +72,11 @@ def seed_agenda(report):
     from meetings.models import AgencyInvitation, AgendaProposal, Minutes
     from portal.models import Country, Organisation
 
-    presidency = _demo_user("presidency.ie@example.eu")
-    approver = _demo_user("approver.ie@example.eu")
-    head_be = _demo_user("head.be@example.eu")
-    head_de = _demo_user("head.de@example.eu")
-    europol_user = _demo_user("europol@example.eu")
+    presidency = demo_user("presidency.ie@example.eu")
+    approver = demo_user("approver.ie@example.eu")
+    head_be = demo_user("head.be@example.eu")
+    head_de = demo_user("head.de@example.eu")
+    europol_user = demo_user("europol@example.eu")
     dublin = MeetingPage.objects.filter(slug="heads-of-spoc-dublin-2026").first()
     nicosia = MeetingPage.objects.filter(slug="heads-of-spoc-nicosia-2026").first()
     if None in (presidency, approver, head_be, head_de, europol_user, dublin, nicosia):
@@ -177,12 +171,6 @@ def seed_agenda(report):
 # --- Date polls, attendance, feedback (m-polls) --------------------------------------------
 
 
-def _demo_user(email):
-    from portal.models import User
-
-    return User.objects.filter(email=email).first()
-
-
 @register_seeder
 def seed_meeting_polls_and_followup(report):
     """The coming Dublin meeting gets an open date poll (two candidates) answered by Belgium,
@@ -221,7 +209,7 @@ def seed_meeting_polls_and_followup(report):
                     option=option,
                     country=country,
                     answer=value,
-                    answered_by=_demo_user(f"head.{code.lower()}@example.eu"),
+                    answered_by=demo_user(f"head.{code.lower()}@example.eu"),
                 )
 
     nicosia = MeetingPage.objects.filter(slug="heads-of-spoc-nicosia-2026").first()
@@ -250,7 +238,7 @@ def seed_meeting_polls_and_followup(report):
             ("head.be@example.eu", 4, "Transposition of Directive 2023/977", ""),
             ("head.de@example.eu", 5, "SPOC case management", "More time for bilateral talks"),
         ):
-            user = _demo_user(email)
+            user = demo_user(email)
             if user is not None:
                 Feedback.objects.get_or_create(
                     meeting=nicosia,

@@ -169,10 +169,7 @@ def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None
     """What the meeting page shows about delegations to this user."""
     now = now or timezone.now()
     context = {
-        "registration_open": (
-            meeting.status not in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD)
-            and (meeting.registration_deadline is None or now <= meeting.registration_deadline)
-        ),
+        "registration_open": meeting.registration_closed_reason(now) is None,
         "delegations": delegations_overview(user=user, meeting=meeting),
         "own_delegation": None,
     }

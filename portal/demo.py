@@ -28,6 +28,11 @@ def register_seeder(func):
     return func
 
 
+def demo_user(email):
+    """The demo user with this email, or None (before the portal's seeder ran)."""
+    return User.objects.filter(email=email).first()
+
+
 @transaction.atomic
 def run_seeders():
     report = {"logins": []}

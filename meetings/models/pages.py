@@ -17,13 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.models import PresidencyTerm
+from portal.models import NoAliasCopyForm, PresidencyTerm
 
 ICAL_UID_DOMAIN = "spoc-network-portal"
 
@@ -45,14 +44,6 @@ def validate_time_zone(value):
             params={"value": value},
         )
 
-
-class NoAliasCopyForm(CopyForm):
-    """Copying a meeting gives it a new calendar UID; an alias would be a second page with
-    the same meeting (and the same UID) in feeds, so the admin does not offer it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.pop("alias", None)
 
 
 class MeetingIndexPage(Page):
@@ -295,6 +286,17 @@ class MeetingPage(Page):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    def registration_closed_reason(self, now):
+        """Why registration is closed at `now` (a sentence for the user), or None while it is
+        open: the one "registration open" rule, used by the delegation services (which refuse)
+        and the meeting page (which shows the form)."""
+        if self.status in (self.Status.CANCELLED, self.Status.HELD):
+            return f"Registration is closed: the meeting is {self.get_status_display().lower()}."
+        if self.registration_deadline is not None and now > self.registration_deadline:
+            deadline = timezone.localtime(self.registration_deadline, self.tzinfo)
+            return f"Registration closed on {deadline:%-d %B %Y at %H:%M} ({self.time_zone})."
+        return None
 
     def get_context(self, request, *args, **kwargs):
         from meetings import permissions, selectors

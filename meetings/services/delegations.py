@@ -11,7 +11,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import (
-    MeetingPage,
     Registration,
 )
 from meetings.services.common import delegation_scope_or_deny, meeting_locked
@@ -19,15 +18,9 @@ from meetings.services.itip import enqueue_invitation, enqueue_withdrawal
 
 
 def _registration_open(meeting, now):
-    if meeting.status in (MeetingPage.Status.CANCELLED, MeetingPage.Status.HELD):
-        raise ValidationError(
-            f"Registration is closed: the meeting is {meeting.get_status_display().lower()}."
-        )
-    if meeting.registration_deadline is not None and now > meeting.registration_deadline:
-        deadline = timezone.localtime(meeting.registration_deadline, meeting.tzinfo)
-        raise ValidationError(
-            f"Registration closed on {deadline:%-d %B %Y at %H:%M} ({meeting.time_zone})."
-        )
+    reason = meeting.registration_closed_reason(now)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _clean_delegate(meeting, *, name, email, exclude_pk=None):

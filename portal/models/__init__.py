@@ -1,4 +1,11 @@
-from .pages import HomePage, UpdateDocument, UpdateIndexPage, UpdateNotification, UpdatePage
+from .pages import (
+    HomePage,
+    NoAliasCopyForm,
+    UpdateDocument,
+    UpdateIndexPage,
+    UpdateNotification,
+    UpdatePage,
+)
 from .reference import Country, Organisation, OrganisationKind, PresidencyTerm
 from .search import SearchMiss
 from .users import AccessToken, Invitation, Role, RoleGroup, User
@@ -7,6 +14,7 @@ __all__ = [
     "AccessToken",
     "Country",
     "HomePage",
+    "NoAliasCopyForm",
     "Invitation",
     "Organisation",
     "OrganisationKind",

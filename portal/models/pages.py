@@ -1,9 +1,20 @@
 from django.db import models
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+
+class NoAliasCopyForm(CopyForm):
+    """The admin's copy form without "copy as alias", for pages whose identity must stay
+    unique: a fact sheet (one per country and topic) or a meeting (its calendar UID in feeds);
+    an alias would be a second page with the same identity. Set as `copy_form_class`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("alias", None)
 
 
 class HomePage(Page):

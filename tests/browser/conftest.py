@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from tests.browser.helpers import TIMEOUT_MS
+
 # Playwright's sync API runs an event loop in this thread; Django would then refuse ORM calls
 # made from the test body ("You cannot call this from an async context").
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -28,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-TIMEOUT_MS = 20_000
 
 
 @pytest.hookimpl(trylast=True)

@@ -5,6 +5,8 @@ import time
 
 from tests.factories import PASSWORD
 
+TIMEOUT_MS = 20_000  # the default timeout of every page (tests/browser/conftest.py)
+
 
 def log_in(page, email, password=PASSWORD):
     """Log in through allauth's login page (by email)."""

@@ -7,8 +7,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.helpers import describe, log_in, run_axe, serious_violations
+from tests.browser.helpers import TIMEOUT_MS, describe, log_in, run_axe, serious_violations
 from tests.factories import user_in
 from tests.knowledge.factories import make_sheet
 from tests.knowledge.test_compare import hot_pursuit, make_border_sheets, spoc

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from meetings.models import MeetingPage
 from tests.browser.helpers import describe, log_in, log_out, run_axe, serious_violations
 from tests.browser.meeting_steps import DUBLIN, answer_poll, meeting_cast, open_date_poll
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import describe, log_in, log_out, run_axe, serious_violations
 from tests.browser.meeting_steps import DUBLIN, answer_poll, meeting_cast, open_date_poll
 from tests.factories import user_in
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 pytestmark = [
     pytest.mark.browser,

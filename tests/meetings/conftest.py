@@ -1,12 +1,11 @@
 import datetime
-import zoneinfo
 
 import pytest
 import time_machine
 
-from meetings.services import meeting_create
-
-DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+from tests.factories import user_in
+from tests.meetings.agenda_helpers import agency_user
+from tests.meetings.factories import DUBLIN, make_meeting
 
 # The meetings these tests make lie in December 2026 and later. Each test runs with the clock
 # (ticking) at this moment before them, so that "coming" stays coming as the calendar moves on;
@@ -20,20 +19,39 @@ def _clock_before_the_meetings():
         yield
 
 
-def make_meeting(**overrides):
-    values = {
-        "title": "Heads of SPOC meeting, Dublin",
-        "start": datetime.datetime(2026, 12, 3, 9, 30, tzinfo=DUBLIN),
-        "end": datetime.datetime(2026, 12, 4, 13, 0, tzinfo=DUBLIN),
-        "time_zone": "Europe/Dublin",
-        "venue": "Dublin Castle",
-        "online_url": "https://meet.example.eu/dublin",
-        "description": "<p>Second meeting of 2026.</p><ul><li>Directive 2023/977</li></ul>",
-    }
-    values.update(overrides)
-    return meeting_create(**values)
-
-
 @pytest.fixture
 def meeting(db):
     return make_meeting()
+
+
+# --- People and a past meeting, for the agenda, proposals, minutes and actions tests --------
+
+
+@pytest.fixture
+def head_fr(db):
+    return user_in("FR", "head")
+
+
+@pytest.fixture
+def presidency(db):
+    return user_in("IE", "presidency")
+
+
+@pytest.fixture
+def approver(db):
+    return user_in("IE", "presidency_approver")
+
+
+@pytest.fixture
+def europol_user(db):
+    return agency_user("europol")
+
+
+@pytest.fixture
+def past_meeting(db):
+    return make_meeting(
+        title="Heads of SPOC meeting, Nicosia",
+        start=datetime.datetime(2026, 5, 20, 9, 30, tzinfo=DUBLIN),
+        end=datetime.datetime(2026, 5, 21, 17, 0, tzinfo=DUBLIN),
+        status="held",
+    )

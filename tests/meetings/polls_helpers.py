@@ -5,7 +5,7 @@ import datetime
 from meetings.services import date_poll_open
 from portal.models import Organisation
 from tests.factories import UserFactory, user_in
-from tests.meetings.conftest import DUBLIN
+from tests.meetings.factories import DUBLIN
 
 CANDIDATES = [
     (

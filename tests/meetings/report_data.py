@@ -18,7 +18,7 @@ from meetings.models import (
     TopicKind,
 )
 from portal.models import Country, Organisation
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
 PERIOD = (datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))

@@ -26,7 +26,6 @@ from meetings.services import (
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
 from tests.meetings.agenda_helpers import BEFORE, agency, agency_user, dublin
 
 pytestmark = pytest.mark.django_db

@@ -78,7 +78,7 @@ def test_presidency_records_attendance_after_the_start(meeting, delegates, time_
 def test_attendance_is_for_the_presidency_and_this_meetings_delegates(
     meeting, delegates, head_be, time_machine
 ):
-    from tests.meetings.conftest import make_meeting
+    from tests.meetings.factories import make_meeting
 
     time_machine.move_to(DURING, tick=False)
     with pytest.raises(PermissionDenied):

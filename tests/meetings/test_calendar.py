@@ -14,7 +14,7 @@ from icalendar import Calendar
 from meetings import calendar
 from meetings.models import MeetingPage
 from meetings.services import meeting_update
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -394,4 +394,8 @@ def test_khal_imports_the_feed(meeting, tmp_path):
     listed = _run_khal(
         khal, config, env, "list", "--format", "{start-time}-{end-time} {title}", "2026-12-03", "1d"
     )
-    assert "09:30- Heads of SPOC meeting, Dublin" in listed or "09:30" in listed, listed
+    # Listed on its first day at Dublin wall-clock times: 09:30, ending 13:00 (on 4 December).
+    assert listed.splitlines() == [
+        "Thursday, 2026-12-03",
+        "09:30-13:00 Heads of SPOC meeting, Dublin",
+    ], listed

@@ -17,7 +17,7 @@ from meetings.services import (
 from portal.models import Country
 from tests.factories import admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 from tests.meetings.polls_helpers import (
     CANDIDATES,
     agency_user,

@@ -18,7 +18,7 @@ from meetings.services import (
 from portal.models import Organisation
 from tests.factories import UserFactory, admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 NOW = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)
 

@@ -18,7 +18,6 @@ from meetings.services import (
 )
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
 from tests.meetings.agenda_helpers import AFTER
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from meetings.services import (
     registration_withdraw,
 )
 from tests.factories import user_in
-from tests.meetings.conftest import DUBLIN
+from tests.meetings.factories import DUBLIN
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from meetings.models import Minutes, MinutesVersion
 from meetings.services import StaleMinutesError, minutes_approve, minutes_save
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
 from tests.meetings.agenda_helpers import AFTER, BEFORE, DURING
 
 pytestmark = pytest.mark.django_db

@@ -57,7 +57,7 @@ def test_waiting_list_does_not_see_the_link(client, meeting, head_be):
 
 
 def test_registration_for_one_meeting_does_not_open_another(client, meeting, head_be):
-    from tests.meetings.conftest import make_meeting
+    from tests.meetings.factories import make_meeting
 
     other = make_meeting(title="Other meeting", online_url="https://meet.example.eu/dublin-2")
     officer = user_in("BE", "officer", email="one@example.eu")

@@ -2,19 +2,19 @@
 seeded demo meetings and the Meetings index's page permissions."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
+from meetings.calendar import meeting_calendar_state
 from meetings.models import MeetingIndexPage, MeetingPage
 from meetings.services import meeting_update
 from portal.demo import run_seeders
 from tests.factories import admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -232,10 +232,20 @@ def test_seeder_adds_two_demo_meetings_idempotently(settings):
     assert Page.objects.filter(slug="2026").count() == 1
 
 
-def test_sync_is_called_on_every_publication(meeting):
-    with mock.patch("meetings.services.meeting_calendar_sync") as sync:
-        meeting_update(meeting=meeting, description="<p>x</p>")
-    assert sync.call_count == 1
+def test_every_publication_keeps_the_calendar_identity_in_step(meeting):
+    """A revision published outside the services (as the admin, a workflow approval or the
+    scheduled publisher do) goes through the page_published hand-off: a new venue raises
+    SEQUENCE once and records the new state; a description-only edit raises nothing."""
+    before = meeting.ical_sequence
+    page = MeetingPage.objects.get(pk=meeting.pk)
+    page.venue = "Farmleigh House"
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.ical_sequence == before + 1
+    assert page.ical_state == meeting_calendar_state(page)
+    meeting_update(meeting=page, description="<p>x</p>")
+    page.refresh_from_db()
+    assert page.ical_sequence == before + 1
 
 
 def test_admin_edit_form_shows_wall_clock_time_of_the_meeting(client):

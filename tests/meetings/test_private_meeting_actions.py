@@ -12,8 +12,7 @@ from meetings.services import action_item_create
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,8 @@ from meetings.services import (
 )
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.meetings.agenda_helpers import *  # noqa: F403 (fixtures)
 from tests.meetings.agenda_helpers import BEFORE, agency, agency_user
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 

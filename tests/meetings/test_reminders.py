@@ -11,7 +11,7 @@ from meetings.models import MeetingPage, ReminderSent
 from meetings.services import meeting_update, registration_add
 from meetings.tasks import send_meeting_reminders
 from tests.factories import user_in
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 

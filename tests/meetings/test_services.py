@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from meetings.models import MeetingPage, MeetingYearPage
 from meetings.services import meeting_calendar_sync, meeting_update
 from portal.models import PresidencyTerm
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 

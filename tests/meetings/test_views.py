@@ -15,7 +15,7 @@ from portal.models import AccessToken
 from portal.tokens import access_token_for
 from tests.factories import admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.conftest import DUBLIN, make_meeting
+from tests.meetings.factories import DUBLIN, make_meeting
 
 pytestmark = pytest.mark.django_db
 

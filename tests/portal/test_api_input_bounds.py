@@ -10,7 +10,7 @@ from django.test import Client
 
 from tests.factories import user_in
 from tests.knowledge.factories import make_sheet
-from tests.meetings.conftest import make_meeting
+from tests.meetings.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 
