@@ -139,11 +139,17 @@ def _nominations(user):
 
 def nominations_to_approve(*, user, limit=PANEL_LIMIT):
     """The head's country's nominations waiting for their approval (first `limit`) and how
-    many there are: (list, count). Two queries."""
+    many there are: (list, count), for sessions not cancelled nor over. Two queries."""
     country = permissions.head_country(user)
     if country is None:
         return [], 0
-    qs = _nominations(user).filter(country=country, status=Nomination.Status.REQUESTED)
+    today = timezone.localdate()
+    qs = _nominations(user).filter(
+        country=country,
+        status=Nomination.Status.REQUESTED,
+        session__status=Session.Status.SCHEDULED,
+        session__last_day__gte=today,
+    )
     return list(qs[:limit]), qs.count()
 
 
