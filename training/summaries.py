@@ -11,7 +11,7 @@ import collections
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from portal.models import Country
@@ -133,40 +133,69 @@ def open_needs_rounds(*, user, today=None):
     return [(needs_round, needs_round.pk in answered) for needs_round in rounds]
 
 
-def _nominations(user):
-    return selectors.nominations_visible_to(user).order_by("session__first_day", "created_at", "pk")
+def _country_nominations(country):
+    """The head's own country's nominations (what a head sees of their country on the
+    pages, selectors.nominations_visible_to), with what the panels show."""
+    return (
+        Nomination.objects.filter(country=country)
+        .select_related("nominee", "session__course")
+        .order_by("session__first_day", "created_at", "pk")
+    )
 
 
-def nominations_to_approve(*, user, limit=PANEL_LIMIT):
-    """The head's country's nominations waiting for their approval (first `limit`) and how
-    many there are: (list, count), for sessions not cancelled nor over. Two queries."""
-    country = permissions.head_country(user)
-    if country is None:
-        return [], 0
-    today = timezone.localdate()
-    qs = _nominations(user).filter(
-        country=country,
+def _to_approve_q(today):
+    return Q(
         status=Nomination.Status.REQUESTED,
         session__status=Session.Status.SCHEDULED,
         session__last_day__gte=today,
     )
-    return list(qs[:limit]), qs.count()
 
 
-def country_participants(*, user, today=None, limit=PANEL_LIMIT):
-    """The head's country's people in coming sessions (approved, confirmed or waiting), first
-    `limit`, and how many: (list, count). Two queries."""
-    country = permissions.head_country(user)
-    if country is None:
-        return [], 0
-    today = today or timezone.localdate()
-    qs = _nominations(user).filter(
-        country=country,
+def _participants_q(today):
+    return Q(
         status__in=[*Nomination.HOLDING_SEAT, Nomination.Status.WAITING],
         session__status=Session.Status.SCHEDULED,
         session__last_day__gte=today,
     )
-    return list(qs[:limit]), qs.count()
+
+
+def head_nomination_counts(*, user, today=None):
+    """{"to_approve": n, "participants": n} for the head's country, in one query (cached on
+    the user for the request: two panels ask); None for anyone but a head."""
+    country = permissions.head_country(user)
+    if country is None:
+        return None
+    if not hasattr(user, "_training_head_counts"):
+        today = today or timezone.localdate()
+        user._training_head_counts = Nomination.objects.filter(country=country).aggregate(
+            to_approve=Count("pk", filter=_to_approve_q(today)),
+            participants=Count("pk", filter=_participants_q(today)),
+        )
+    return user._training_head_counts
+
+
+def nominations_to_approve(*, user, today=None, limit=PANEL_LIMIT):
+    """The head's country's nominations waiting for their approval (first `limit`) and how
+    many there are: (list, count), for sessions not cancelled nor over. One query when there
+    are none, two otherwise."""
+    counts = head_nomination_counts(user=user, today=today)
+    if not counts or not counts["to_approve"]:
+        return [], 0
+    today = today or timezone.localdate()
+    qs = _country_nominations(permissions.head_country(user)).filter(_to_approve_q(today))
+    return list(qs[:limit]), counts["to_approve"]
+
+
+def country_participants(*, user, today=None, limit=PANEL_LIMIT):
+    """The head's country's people in coming sessions (approved, confirmed or waiting), first
+    `limit`, and how many: (list, count). No query beyond the shared count when there are
+    none, one otherwise."""
+    counts = head_nomination_counts(user=user, today=today)
+    if not counts or not counts["participants"]:
+        return [], 0
+    today = today or timezone.localdate()
+    qs = _country_nominations(permissions.head_country(user)).filter(_participants_q(today))
+    return list(qs[:limit]), counts["participants"]
 
 
 def sessions_to_staff(*, user, today=None, limit=PANEL_LIMIT):
