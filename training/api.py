@@ -197,9 +197,10 @@ def _own_country(user):
 )
 def course_list(
     request,
-    topic: str | None = Query(None, max_length=50),
+    # Patterns, not just lengths: a NUL character would reach PostgreSQL (an error, not 422).
+    topic: str | None = Query(None, pattern=r"^[-a-zA-Z0-9_]{1,50}$"),
     organiser: str | None = Query(None, pattern="^(cepol|country|network)$"),
-    cepol_code: str | None = Query(None, max_length=30),
+    cepol_code: str | None = Query(None, pattern=r"^[^\x00-\x1f]{1,30}$"),
 ):
     courses = selectors.courses_for(request.user)
     if topic:

@@ -66,8 +66,10 @@ def test_the_catalogue_and_one_course(officer_be, cepol_session):
     detail = client.get(f"/api/v1/training/courses/{course.pk}").json()
     assert detail["description"] == "Handling codes and workflows."
     assert client.get("/api/v1/training/courses/999999").status_code == 404
-    response = client.get("/api/v1/training/courses", {"organiser": "europol"})
-    assert response.status_code == 422 and response.json()["detail"] == "Invalid request."
+    for bad in ({"organiser": "europol"}, {"topic": "si\x00ena"}, {"cepol_code": "12/\x002027"}):
+        response = client.get("/api/v1/training/courses", bad)
+        assert response.status_code == 422 and response.json()["detail"] == "Invalid request."
+    assert len(client.get("/api/v1/training/courses", {"cepol_code": "27/2027"}).json()) == 1
 
 
 def test_the_session_list_gives_the_session_page_s_seat_figures(
