@@ -9,7 +9,7 @@ import datetime
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from portal.api import MAX_ID
 from training import permissions, selectors, summaries
@@ -95,8 +95,10 @@ class DocumentRefOut(Schema):
 
 
 class SessionDetailOut(SessionOut):
-    daily_start: datetime.time
-    daily_end: datetime.time
+    # "HH:MM" in the session's time zone: JSON Schema's "time" format wants an offset, which a
+    # wall-clock time in a named zone does not have.
+    daily_start: str = Field(description="HH:MM, local time in the session's time zone")
+    daily_end: str = Field(description="HH:MM, local time in the session's time zone")
     notes: str
     online_url: str | None
     ical_uid: str
@@ -272,8 +274,8 @@ def session_detail(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     )
     data = _session(request, session, seats)
     data.update(
-        daily_start=session.daily_start,
-        daily_end=session.daily_end,
+        daily_start=session.daily_start.strftime("%H:%M"),
+        daily_end=session.daily_end.strftime("%H:%M"),
         notes=session.notes,
         online_url=(session.online_url or None) if show_link else None,
         ical_uid=session.ical_uid,

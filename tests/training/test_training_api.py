@@ -117,6 +117,7 @@ def test_the_online_link_only_for_the_organiser_and_confirmed_participants(
     services.nomination_confirm(actor=cepol_user, nomination=nomination)
     detail = api_client(officer_be).get(url).json()
     assert detail["online_url"] == "https://meet.example.eu/siena"
+    assert (detail["daily_start"], detail["daily_end"]) == ("09:00", "17:00")
     assert detail["seats"]["held"] == 1
 
 
