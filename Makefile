@@ -117,6 +117,12 @@ bench-pages: install
 bench-load: install
 	$(PY) -m bench.load $(BENCH_ARGS)
 
+# Training benchmark (prints figures, asserts nothing): 31 countries x 20 sessions x 600
+# nominations; the needs matrix, session, plan and nominations pages, the API session list.
+.PHONY: bench-training
+bench-training: install
+	$(PY) -m bench.training $(BENCH_ARGS)
+
 # The README's two commands as a new user runs them: a fresh clone of the committed HEAD, with a
 # fresh virtualenv and no node_modules, outside this working tree. `make run` stops before serving.
 .PHONY: check-fresh

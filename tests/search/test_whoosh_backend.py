@@ -1,4 +1,4 @@
-"""The Whoosh search backend (portal.search.whoosh_backend) on the portal's own models:
+"""The Whoosh search backend (portal.search.backends.whoosh) on the portal's own models:
 Wagtail pages with model inheritance, Presidency updates with their filter fields."""
 
 import datetime
