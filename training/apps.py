@@ -7,4 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from training import conf, demo  # noqa: F401
+        from training import conf, demo, search  # noqa: F401

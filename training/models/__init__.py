@@ -1,9 +1,11 @@
 """The training app's models, one module per part: the managed topic list and the country
-contacts (reference), the training needs analysis (needs)."""
+contacts (reference), the training needs analysis (needs), courses and sessions (courses),
+nominations, the trainer pool (pool)."""
 
 from training.models.courses import Course, Session, SessionQuota, new_ical_uid
 from training.models.needs import NeedsAnswer, NeedsResponse, NeedsRound
 from training.models.nominations import Nomination, NominationEvent, TrainingCalendarMessage
+from training.models.pool import SessionTrainer, Trainer
 from training.models.reference import (
     LANGUAGE_CODES,
     LANGUAGES,
@@ -28,6 +30,8 @@ __all__ = [
     "Nomination",
     "NominationEvent",
     "TrainingCalendarMessage",
+    "SessionTrainer",
+    "Trainer",
     "Profile",
     "TrainingDelegate",
     "TrainingTopic",

@@ -1,0 +1,20 @@
+"""The session page's sections of the later steps (trainers, attendance, evaluation,
+certificate), as one inclusion tag so that training.views stays as it is: a fixed number of
+queries, whatever the number of nominations."""
+
+from django import template
+
+from training import permissions_pool, selectors_pool
+
+register = template.Library()
+
+
+@register.inclusion_tag("training/includes/session_delivery.html", takes_context=True)
+def session_delivery(context, session):
+    user = context["request"].user
+    return {
+        "session": session,
+        "trainers": [link.trainer for link in selectors_pool.session_trainers(session)],
+        "can_assign": permissions_pool.can_assign_trainers(user, session)
+        and not session.is_cancelled,
+    }

@@ -1,0 +1,22 @@
+"""URLs of the trainer pool and of the delivery of sessions (attendance, evaluations,
+certificates), added to training.urls (same `training:` namespace)."""
+
+from django.urls import path
+
+from training import views_pool
+
+urlpatterns = [
+    path("trainers/", views_pool.trainer_list, name="trainer_list"),
+    path("trainers/propose/", views_pool.trainer_propose, name="trainer_propose"),
+    path("trainers/<int:trainer_id>/", views_pool.trainer_detail, name="trainer_detail"),
+    path(
+        "trainers/<int:trainer_id>/<slug:action>/",
+        views_pool.trainer_vetting,
+        name="trainer_vetting",
+    ),
+    path(
+        "sessions/<int:session_id>/trainers/",
+        views_pool.session_trainers,
+        name="session_trainers",
+    ),
+]
