@@ -20,3 +20,9 @@ urlpatterns = [
         name="session_trainers",
     ),
 ]
+
+from training import views_delivery  # noqa: E402
+
+urlpatterns += [
+    path("sessions/<int:session_id>/attendance/", views_delivery.attendance, name="attendance"),
+]

@@ -2,6 +2,7 @@
 contacts (reference), the training needs analysis (needs), courses and sessions (courses),
 nominations, the trainer pool (pool)."""
 
+from training.models.attendance import Attendance
 from training.models.courses import Course, Session, SessionQuota, new_ical_uid
 from training.models.needs import NeedsAnswer, NeedsResponse, NeedsRound
 from training.models.nominations import Nomination, NominationEvent, TrainingCalendarMessage
@@ -17,6 +18,7 @@ from training.models.reference import (
 )
 
 __all__ = [
+    "Attendance",
     "LANGUAGES",
     "LANGUAGE_CODES",
     "Course",

@@ -17,4 +17,6 @@ def session_delivery(context, session):
         "trainers": [link.trainer for link in selectors_pool.session_trainers(session)],
         "can_assign": permissions_pool.can_assign_trainers(user, session)
         and not session.is_cancelled,
+        "can_record_attendance": permissions_pool.can_record_attendance(user, session)
+        and not session.is_cancelled,
     }
