@@ -99,3 +99,36 @@ class SessionTrainersForm(forms.Form):
         self.fields["trainers"].label_from_instance = lambda trainer: (
             f"{trainer.full_name} ({trainer.country.name}, {trainer.organisation})"
         )
+
+
+class EvaluationForm(forms.Form):
+    """One field per question of the questionnaire: `q<id>`, radio buttons 1-5 for a Likert
+    question, a text area for a free-text one."""
+
+    def __init__(self, *args, questions, **kwargs):
+        from training.models.evaluations import LIKERT
+
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            if question.is_likert:
+                field = forms.TypedChoiceField(
+                    label=question.text,
+                    choices=LIKERT,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+            else:
+                field = forms.CharField(
+                    label=question.text,
+                    required=False,
+                    max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+            if question.required:
+                field.label = f"{question.text} (required)"
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self):
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}

@@ -74,6 +74,8 @@ def trainer_sessions(trainer, *, with_scores=False):
         .select_related("session__course")
         .order_by("-session__first_day", "-session__pk")
     )
+    from training.selectors_delivery import session_average_scores
+
     sessions = [link.session for link in links]
-    scores = {}
+    scores = session_average_scores(sessions) if with_scores else {}
     return [(session, scores.get(session.pk)) for session in sessions]

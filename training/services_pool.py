@@ -165,7 +165,10 @@ def session_trainers_set(*, actor, session, trainers, now=None):
     if session.is_cancelled:
         raise ValidationError("A cancelled session is not changed.")
     current = {link.trainer_id: link for link in session.session_trainers.all()}
-    wanted = {trainer.pk: trainer for trainer in trainers}
+    wanted = {
+        trainer.pk: trainer
+        for trainer in Trainer.objects.filter(pk__in=[trainer.pk for trainer in trainers])
+    }
     not_vetted = [t.full_name for pk, t in wanted.items() if pk not in current and not t.is_vetted]
     if not_vetted:
         raise ValidationError(

@@ -26,3 +26,22 @@ from training import views_delivery  # noqa: E402
 urlpatterns += [
     path("sessions/<int:session_id>/attendance/", views_delivery.attendance, name="attendance"),
 ]
+
+urlpatterns += [
+    path("evaluations/", views_delivery.evaluation_list, name="evaluation_list"),
+    path(
+        "evaluations/<int:nomination_id>/<slug:kind>/",
+        views_delivery.evaluation_answer,
+        name="evaluation_answer",
+    ),
+    path(
+        "sessions/<int:session_id>/evaluation/",
+        views_delivery.session_evaluation_results,
+        name="session_evaluation_results",
+    ),
+    path(
+        "courses/<int:course_id>/evaluation/",
+        views_delivery.course_evaluation_results,
+        name="course_evaluation_results",
+    ),
+]

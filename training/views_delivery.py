@@ -4,13 +4,28 @@ member checks a code). Same conventions as training.views."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from training import permissions_pool, selectors_delivery, services_delivery
-from training.models import Attendance
-from training.views import _render, _session_or_404
+from training import (
+    permissions_pool,
+    selectors,
+    selectors_delivery,
+    services_delivery,
+    services_evaluations,
+)
+from training.forms_pool import EvaluationForm
+from training.models import (
+    Attendance,
+    EvaluationKind,
+    EvaluationResponse,
+    Nomination,
+    Questionnaire,
+)
+from training.models.evaluations import questionnaire_kind
+from training.views import _course_or_404, _form_error, _render, _session_or_404
 
 
 def _attendance_field(nomination_id, day):
@@ -70,3 +85,91 @@ def attendance(request, session_id):
         "started": today >= session.first_day,
     }
     return _render(request, "training/delivery/attendance.html", context, status=status)
+
+
+# --- Evaluations ----------------------------------------------------------------------------
+
+
+def _own_nomination_or_404(request, nomination_id):
+    nomination = (
+        Nomination.objects.select_related("session__course")
+        .filter(pk=nomination_id, nominee=request.user, status=Nomination.Status.CONFIRMED)
+        .first()
+    )
+    if nomination is None:
+        raise Http404("No such evaluation")
+    return nomination
+
+
+@require_GET
+def evaluation_list(request):
+    context = {"evaluations": selectors_delivery.own_evaluations(user=request.user)}
+    return _render(request, "training/delivery/evaluation_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_answer(request, nomination_id, kind):
+    if kind not in EvaluationKind.values:
+        raise Http404("No such evaluation")
+    nomination = _own_nomination_or_404(request, nomination_id)
+    session = nomination.session
+    answered = EvaluationResponse.objects.filter(nomination=nomination, kind=kind).first()
+    questionnaire = Questionnaire.current(questionnaire_kind(kind))
+    context = {
+        "nomination": nomination,
+        "session": session,
+        "course": session.course,
+        "kind": EvaluationKind(kind),
+        "answered": answered,
+        "questionnaire": questionnaire,
+        "open": services_evaluations.may_answer(request.user, nomination, kind),
+        "opens_on": services_evaluations.opens_on(session, kind),
+    }
+    if answered or not context["open"] or questionnaire is None:
+        return _render(request, "training/delivery/evaluation_answer.html", context)
+    questions = list(questionnaire.questions.all())
+    status = 200
+    if request.method == "POST":
+        form = EvaluationForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                services_evaluations.evaluation_submit(
+                    actor=request.user, nomination=nomination, kind=kind, answers=form.answers()
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, "Thank you: your answers were sent.")
+                return redirect("training:evaluation_list")
+        status = 400
+    else:
+        form = EvaluationForm(questions=questions)
+    context["form"] = form
+    return _render(request, "training/delivery/evaluation_answer.html", context, status=status)
+
+
+def _results_page(request, *, course, sessions, session=None):
+    if not permissions_pool.can_see_evaluation_results(request.user, course):
+        raise PermissionDenied(
+            "Evaluation results are for the trainers (and CEPOL for its courses)."
+        )
+    context = {
+        "course": course,
+        "session": session,
+        "sessions": sessions,
+        "results": selectors_delivery.evaluation_results(sessions),
+    }
+    return _render(request, "training/delivery/evaluation_results.html", context)
+
+
+@require_GET
+def session_evaluation_results(request, session_id):
+    session = _session_or_404(request, session_id)
+    return _results_page(request, course=session.course, sessions=[session], session=session)
+
+
+@require_GET
+def course_evaluation_results(request, course_id):
+    course = _course_or_404(request, course_id)
+    sessions = list(selectors.sessions_of_course(user=request.user, course=course))
+    return _results_page(request, course=course, sessions=sessions)

@@ -4,6 +4,14 @@ nominations, the trainer pool (pool)."""
 
 from training.models.attendance import Attendance
 from training.models.courses import Course, Session, SessionQuota, new_ical_uid
+from training.models.evaluations import (
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationKind,
+    EvaluationResponse,
+    Question,
+    Questionnaire,
+)
 from training.models.needs import NeedsAnswer, NeedsResponse, NeedsRound
 from training.models.nominations import Nomination, NominationEvent, TrainingCalendarMessage
 from training.models.pool import SessionTrainer, Trainer
@@ -18,6 +26,12 @@ from training.models.reference import (
 )
 
 __all__ = [
+    "EvaluationAnswer",
+    "EvaluationInvitation",
+    "EvaluationKind",
+    "EvaluationResponse",
+    "Question",
+    "Questionnaire",
     "Attendance",
     "LANGUAGES",
     "LANGUAGE_CODES",

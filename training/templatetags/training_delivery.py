@@ -5,6 +5,8 @@ queries, whatever the number of nominations."""
 from django import template
 
 from training import permissions_pool, selectors_pool
+from training.models import EvaluationKind, Nomination
+from training.services_evaluations import is_open
 
 register = template.Library()
 
@@ -12,7 +14,12 @@ register = template.Library()
 @register.inclusion_tag("training/includes/session_delivery.html", takes_context=True)
 def session_delivery(context, session):
     user = context["request"].user
+    own = context.get("own_nomination")
+    confirmed = own is not None and own.status == Nomination.Status.CONFIRMED
     return {
+        "own_confirmed": own if confirmed else None,
+        "evaluation_open": confirmed and is_open(session, EvaluationKind.SESSION),
+        "can_see_results": permissions_pool.can_see_evaluation_results(user, session.course),
         "session": session,
         "trainers": [link.trainer for link in selectors_pool.session_trainers(session)],
         "can_assign": permissions_pool.can_assign_trainers(user, session)
