@@ -45,3 +45,12 @@ urlpatterns += [
         name="course_evaluation_results",
     ),
 ]
+
+urlpatterns += [
+    path("certificates/verify/", views_delivery.certificate_verify, name="certificate_verify"),
+    path(
+        "certificates/<int:nomination_id>/certificate.pdf",
+        views_delivery.certificate_pdf,
+        name="certificate_pdf",
+    ),
+]

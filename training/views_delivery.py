@@ -7,9 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
+from portal import ratelimits
+from portal.exports import PDF_CONTENT_TYPE, download_response
 from training import (
+    certificates,
+    conf,
     permissions_pool,
     selectors,
     selectors_delivery,
@@ -83,6 +89,7 @@ def attendance(request, session_id):
         ],
         "choices": Attendance.Status.choices,
         "started": today >= session.first_day,
+        "ended": timezone.now() >= session.local_end,
     }
     return _render(request, "training/delivery/attendance.html", context, status=status)
 
@@ -173,3 +180,61 @@ def course_evaluation_results(request, course_id):
     course = _course_or_404(request, course_id)
     sessions = list(selectors.sessions_of_course(user=request.user, course=course))
     return _results_page(request, course=course, sessions=sessions)
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+@require_GET
+def certificate_pdf(request, nomination_id):
+    """The participant's certificate (issued on first download); 404 for anyone who may not
+    see the nomination."""
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    if nomination is None or not permissions_pool.can_see_certificate(request.user, nomination):
+        raise Http404("No such certificate")
+    try:
+        certificate = certificates.certificate_issue(actor=request.user, nomination=nomination)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("training:session_detail", session_id=nomination.session_id)
+    return download_response(
+        certificates.certificate_pdf(certificate),
+        content_type=PDF_CONTENT_TYPE,
+        filename=f"certificate-{certificate.display_code}.pdf",
+    )
+
+
+def _verification_limited(request):
+    """A 429 when the member checked too many codes (django-ratelimit, as portal.ratelimits
+    does for searches and exports), else None."""
+    rate = conf.certificate_verify_rate()
+    if not rate:
+        return None
+    usage = get_usage(
+        request,
+        group="training.certificate_verify",
+        key=ratelimits._client_key,
+        rate=rate,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return ratelimits.too_many_requests(request, retry_after=max(1, int(usage["time_left"])))
+
+
+@require_GET
+def certificate_verify(request):
+    code = (request.GET.get("code") or "").strip()[:40]
+    context = {"code": code, "checked": bool(code), "certificate": None, "days": []}
+    status = 200
+    if code:
+        limited = _verification_limited(request)
+        if limited is not None:
+            return limited
+        certificate = certificates.certificate_lookup(code)
+        if certificate is None:
+            status = 404
+        else:
+            context["certificate"] = certificate
+            context["days"] = certificates.days_attended(certificate.nomination)
+    return _render(request, "training/delivery/certificate_verify.html", context, status=status)

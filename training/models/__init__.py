@@ -3,6 +3,7 @@ contacts (reference), the training needs analysis (needs), courses and sessions 
 nominations, the trainer pool (pool)."""
 
 from training.models.attendance import Attendance
+from training.models.certificates import Certificate
 from training.models.courses import Course, Session, SessionQuota, new_ical_uid
 from training.models.evaluations import (
     EvaluationAnswer,
@@ -26,6 +27,7 @@ from training.models.reference import (
 )
 
 __all__ = [
+    "Certificate",
     "EvaluationAnswer",
     "EvaluationInvitation",
     "EvaluationKind",

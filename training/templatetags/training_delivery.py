@@ -6,6 +6,7 @@ from django import template
 
 from training import permissions_pool, selectors_pool
 from training.models import EvaluationKind, Nomination
+from training.selectors_delivery import is_attendee
 from training.services_evaluations import is_open
 
 register = template.Library()
@@ -19,6 +20,9 @@ def session_delivery(context, session):
     return {
         "own_confirmed": own if confirmed else None,
         "evaluation_open": confirmed and is_open(session, EvaluationKind.SESSION),
+        "certificate_ready": confirmed
+        and is_open(session, EvaluationKind.SESSION)
+        and is_attendee(own),
         "can_see_results": permissions_pool.can_see_evaluation_results(user, session.course),
         "session": session,
         "trainers": [link.trainer for link in selectors_pool.session_trainers(session)],
