@@ -30,6 +30,7 @@ def eligibility_problem(nomination, now=None):
 @transaction.atomic
 def certificate_issue(*, actor, nomination, now=None):
     """The nomination's certificate, issued on first request (the same one afterwards)."""
+    nomination = Nomination.objects.select_related("session__course").get(pk=nomination.pk)
     if not permissions_pool.can_see_certificate(actor, nomination):
         raise PermissionDenied("This certificate is not yours.")
     existing = Certificate.objects.filter(nomination=nomination).first()
