@@ -7,6 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from training import conf, demo, panels, report_sections  # noqa: F401
+        from training import conf, demo, panels, report_sections, search  # noqa: F401
 
         report_sections.register()

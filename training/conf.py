@@ -21,6 +21,11 @@ def quota_release_days():
     return int(getattr(settings, "TRAINING_QUOTA_RELEASE_DAYS", 21))
 
 
+def certificate_verify_rate():
+    """How many certificate codes one member may check (django-ratelimit's "count/period")."""
+    return getattr(settings, "TRAINING_CERTIFICATE_VERIFY_RATE", "30/m")
+
+
 @register()
 def check_cepol_code_pattern(app_configs, **kwargs):
     try:

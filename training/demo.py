@@ -361,3 +361,176 @@ def seed_training_nominations(report):
             now=at(13),
         )
         services.session_cancel(actor=users["cepol"], session=directive_autumn, now=at(14))
+
+
+# --- Trainer pool, attendance, evaluations, a certificate ------------------------------------
+
+DELIVERED_COURSE = "Cross-border operations: hot pursuit and surveillance"
+POOL_PROPOSED = datetime.datetime(2026, 8, 20, 9, 0, tzinfo=datetime.UTC)
+
+# (proposing head, name, organisation, topic slugs, languages, qualifications, vetted)
+DEMO_TRAINERS = [
+    (
+        "head.be",
+        "Anna Peeters",
+        "Federal Police, SPOC Belgium",
+        ["siena", "data-protection"],
+        ["nl", "fr", "en"],
+        "CEPOL-certified trainer; eight years on the SIENA desk; trains new SPOC operators.",
+        True,
+    ),
+    (
+        "head.de",
+        "Katrin Vogel",
+        "Bundeskriminalamt, SIRENE Germany",
+        ["cross-border-operations", "sis-sirene"],
+        ["de", "en"],
+        "Former head of the SIRENE Bureau's night shift; Art. 40/41 CISA operations.",
+        True,
+    ),
+    (
+        "head.be",
+        "Marc Lambert",
+        "Police judiciaire fédérale, Liège",
+        ["cross-border-operations"],
+        ["fr"],
+        "Coordinated joint hot-pursuit exercises with the Netherlands and Germany.",
+        False,
+    ),
+]
+
+
+def _at(year, month, day, hour=9):
+    return datetime.datetime(year, month, day, hour, 0, tzinfo=datetime.UTC)
+
+
+@register_seeder
+def seed_training_delivery(report):
+    """A trainer pool (two vetted trainers, one proposal waiting), and a network session of
+    November 2026 already given: its confirmed participants' attendance, their evaluation
+    answers and one certificate. Back-dated (`now=`), no email sent. Idempotent by the pool
+    and the course's title."""
+    from unittest import mock
+
+    from training import (
+        certificates,
+        services,
+        services_delivery,
+        services_evaluations,
+        services_pool,
+    )
+    from training.models import (
+        Course,
+        EvaluationKind,
+        Questionnaire,
+        Session,
+        Trainer,
+        TrainingTopic,
+    )
+
+    users = {
+        key: _user(f"{key}@example.eu")
+        for key in ("head.be", "head.de", "trainer.nl", "officer.be", "officer.de", "cepol")
+    }
+    if None in users.values() or Trainer.objects.exists():
+        return
+    topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
+    pool = {}
+    for head, name, organisation, slugs, languages, qualifications, vet in DEMO_TRAINERS:
+        trainer = services_pool.trainer_propose(
+            actor=users[head],
+            full_name=name,
+            organisation=organisation,
+            topics=[topics[slug] for slug in slugs],
+            languages=languages,
+            qualifications=qualifications,
+            availability="Available outside school holidays.",
+            now=POOL_PROPOSED,
+        )
+        if vet:
+            trainer = services_pool.trainer_vet(
+                actor=users["trainer.nl"], trainer=trainer, now=POOL_PROPOSED
+            )
+        pool[name] = trainer
+    siena = Session.objects.filter(course__cepol_code="27/2027").first()
+    if siena is not None:
+        services_pool.session_trainers_set(
+            actor=users["cepol"], session=siena, trainers=[pool["Anna Peeters"]]
+        )
+    if Course.objects.filter(title=DELIVERED_COURSE).exists():
+        return
+    organiser = users["trainer.nl"]
+    planned = _at(2026, 9, 1)
+    course = services.course_create(
+        actor=organiser,
+        now=planned,
+        title=DELIVERED_COURSE,
+        topic=topics["cross-border-operations"],
+        level="practitioner",
+        organiser="network",
+        language="en",
+        description="Art. 40 and 41 CISA in practice: notifications, the SPOC's role, "
+        "handing over at the border.",
+    )
+    with (
+        mock.patch.object(services, "_enqueue_email", lambda event: None),
+        mock.patch.object(services, "_enqueue_session_update", lambda session: None),
+    ):
+        session = services.session_create(
+            actor=organiser,
+            course=course,
+            now=planned,
+            first_day=datetime.date(2026, 11, 3),
+            last_day=datetime.date(2026, 11, 4),
+            time_zone="Europe/Amsterdam",
+            venue_kind="on_site",
+            venue="Koninklijke Marechaussee, Kerkstraat 1, Apeldoorn",
+            capacity=12,
+            nomination_deadline=datetime.date(2026, 10, 20),
+        )
+        services_pool.session_trainers_set(
+            actor=organiser,
+            session=session,
+            trainers=[pool["Katrin Vogel"], pool["Anna Peeters"]],
+            now=planned,
+        )
+        participants = []
+        for head, officer in (("head.be", "officer.be"), ("head.de", "officer.de")):
+            nomination = services.nomination_create(
+                actor=users[head], session=session, nominee=users[officer], now=_at(2026, 9, 15)
+            )
+            participants.append(
+                services.nomination_confirm(
+                    actor=organiser, nomination=nomination, now=_at(2026, 9, 20)
+                )
+            )
+    be, de = participants
+    day1, day2 = session.days
+    services_delivery.attendance_record(
+        actor=organiser,
+        session=session,
+        marks={
+            (be.pk, day1): "attended",
+            (be.pk, day2): "attended",
+            (de.pk, day1): "attended",
+            (de.pk, day2): "partly",
+        },
+        now=_at(2026, 11, 4, 16),
+    )
+    questions = list(Questionnaire.current("session").questions.all())
+    for nomination, scores, text in (
+        (be, [5, 5, 4, 4], "More time for the border hand-over exercise."),
+        (de, [4, 5, 3, 4], "The German notification form should be in the documents."),
+    ):
+        likert = iter(scores)
+        answers = {
+            question.pk: next(likert) if question.is_likert else text for question in questions
+        }
+        services_evaluations.evaluation_submit(
+            actor=nomination.nominee,
+            nomination=nomination,
+            kind=EvaluationKind.SESSION,
+            answers=answers,
+            now=_at(2026, 11, 6),
+        )
+    certificates.certificate_issue(actor=be.nominee, nomination=be, now=_at(2026, 11, 10))

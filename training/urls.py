@@ -63,3 +63,8 @@ urlpatterns = [
     path("delegates/", views.delegates, name="delegates"),
     path("delegates/<int:delegate_id>/remove/", views.delegate_remove, name="delegate_remove"),
 ]
+
+# The trainer pool, attendance, evaluations and certificates (training/urls_pool.py).
+from training.urls_pool import urlpatterns as _pool_urlpatterns  # noqa: E402
+
+urlpatterns += _pool_urlpatterns

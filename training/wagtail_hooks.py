@@ -2,6 +2,7 @@
 
 - Training topics (snippets): trainers add topics, rename them and retire them (`active`
   off). Nobody deletes one: needs answers and courses refer to it.
+- Evaluation questionnaires (snippets): trainers write the ordered questions.
 - Training delegates (read-only for administrators): who acts for which country; heads
   name them on /training/delegates/."""
 
@@ -10,10 +11,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.wagtail_hooks import ReadMostlyPermissionPolicy
-from training.models import TrainingDelegate, TrainingTopic
+from training.models import Questionnaire, TrainingDelegate, TrainingTopic
 
 register_permission_policy(
     TrainingTopic, ReadMostlyPermissionPolicy(TrainingTopic), exact_class=True
+)
+register_permission_policy(
+    Questionnaire, ReadMostlyPermissionPolicy(Questionnaire), exact_class=True
 )
 register_permission_policy(
     TrainingDelegate,
@@ -48,11 +52,24 @@ class TrainingDelegateViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class QuestionnaireViewSet(SnippetViewSet):
+    """Evaluation questionnaires (training/models/evaluations.py): trainers order the
+    questions, Likert 1-5 or free text; retire one by unticking active."""
+
+    model = Questionnaire
+    icon = "list-ol"
+    menu_label = "Evaluation questionnaires"
+    url_prefix = "training/questionnaires"
+    list_display = ["title", "kind", "active"]
+    list_filter = ["kind", "active"]
+    copy_view_enabled = False
+
+
 class TrainingAdminGroup(SnippetViewSetGroup):
     menu_label = "Training"
     menu_icon = "group"
     menu_order = 320
-    items = (TrainingTopicViewSet, TrainingDelegateViewSet)
+    items = (TrainingTopicViewSet, QuestionnaireViewSet, TrainingDelegateViewSet)
 
 
 register_snippet(TrainingAdminGroup)

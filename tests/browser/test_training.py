@@ -162,3 +162,70 @@ def test_officer_asks_head_approves_organiser_confirms_and_the_list_moves_up(pag
     history = page.get_by_role("table", name="History")
     expect(history).to_contain_text("Moved up from the waiting list.")
     assert_accessible(page, axe_source)
+
+
+def test_a_member_verifies_a_certificate(page, axe_source):
+    """A participant's certificate of a session already given; another country's head checks
+    its code, then a code that does not exist."""
+    from training import certificates, services_delivery
+    from training.models import TrainingTopic
+
+    trainer = user_in("NL", "trainer", email="daan@example.eu", first_name="Daan")
+    head_be = user_in("BE", "head")
+    officer = user_in("BE", "officer", first_name="Pieter", last_name="Janssens")
+    user_in("DE", "head", email="jonas@example.eu", first_name="Jonas")
+    now = datetime.datetime.now(datetime.UTC)
+    today = datetime.date.today()
+
+    def ago(days):
+        return now - datetime.timedelta(days=days)
+
+    course = services.course_create(
+        actor=trainer,
+        now=ago(60),
+        title="Cross-border operations",
+        topic=TrainingTopic.objects.get(slug="cross-border-operations"),
+        level="practitioner",
+        organiser="network",
+        language="en",
+    )
+    session = services.session_create(
+        actor=trainer,
+        course=course,
+        now=ago(60),
+        first_day=today - datetime.timedelta(days=11),
+        last_day=today - datetime.timedelta(days=10),
+        time_zone="Europe/Amsterdam",
+        venue_kind="on_site",
+        venue="Apeldoorn",
+        capacity=10,
+        nomination_deadline=today - datetime.timedelta(days=30),
+    )
+    nomination = services.nomination_create(
+        actor=head_be, session=session, nominee=officer, now=ago(40)
+    )
+    services.nomination_confirm(actor=trainer, nomination=nomination, now=ago(35))
+    services_delivery.attendance_record(
+        actor=trainer,
+        session=session,
+        marks={(nomination.pk, session.first_day): "attended"},
+        now=ago(9),
+    )
+    certificate = certificates.certificate_issue(actor=officer, nomination=nomination)
+
+    log_in(page, "jonas@example.eu")
+    page.goto("/training/certificates/verify/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check a training certificate")
+    page.get_by_label("Verification code").fill(certificate.display_code.lower())
+    page.get_by_role("button", name="Check").click()
+    result = page.get_by_role("region", name=f"Valid certificate {certificate.display_code}")
+    expect(result).to_contain_text("Pieter Janssens (Belgium)")
+    expect(result).to_contain_text("Cross-border operations")
+    expect(result).to_contain_text(f"{session.first_day:%-d %B %Y}")
+    assert_accessible(page, axe_source)
+
+    page.get_by_label("Verification code").fill("ABCD-EFGH-JKLM")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#not-found")).to_contain_text("Not found")
+    expect(page.get_by_role("region", name="Valid certificate")).to_have_count(0)
+    assert_accessible(page, axe_source)

@@ -46,6 +46,7 @@ def test_officers_have_no_needs_pages(client, officer_be, open_round):
         "Training",
         "Courses",
         "Annual plan",
+        "Trainer pool",
         "Nominations",
     ]
     assert client.get("/training/needs/").status_code == 403

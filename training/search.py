@@ -1,0 +1,15 @@
+"""The trainer pool in site search, as a source of its own (portal.site_search), the way
+knowledge/search.py registers its pages: vetted trainers only, for every member; the country
+facet is the trainer's country (`search_country`), the topic facet their first topic
+(`search_topic`; every topic's name and every language's name are searchable text, so
+"SIENA French" finds a trainer teaching SIENA in French)."""
+
+from portal import site_search
+from training import selectors_pool
+from training.models import Trainer
+
+site_search.register(
+    Trainer,
+    queryset=selectors_pool.trainers_for_search,
+    title=lambda trainer: f"{trainer.full_name} (trainer, {trainer.organisation})",
+)
