@@ -28,8 +28,9 @@ HEADINGS = [
     "4. Agenda topics",
     "5. Conclusions",
     "6. Action items and their status",
-    "7. Best practices presented",  # the knowledge base's sections
-    "8. Obstacles raised",
+    "7. Training",  # the training app's section
+    "8. Best practices presented",  # the knowledge base's sections
+    "9. Obstacles raised",
 ]
 
 
