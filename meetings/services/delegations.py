@@ -173,6 +173,7 @@ def registration_swap(*, actor, registration, name, email, now=None):
     return registration
 
 
+@transaction.atomic
 def meeting_delegate_cap_change(*, meeting):
     """After the cap changes: where a delegation has free seats and people waiting, they move
     up in order. A lowered cap takes no seat away (confirmed delegates keep theirs; new ones

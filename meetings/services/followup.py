@@ -54,6 +54,7 @@ def attendance_record(*, actor, meeting, entries, now=None):
     return len(entries)
 
 
+@transaction.atomic
 def feedback_give(*, actor, meeting, rating, useful_topics="", suggestions="", now=None):
     """One short feedback per participant (a confirmed delegate) or Head of SPOC; giving it
     again replaces it, until 30 days after the meeting."""

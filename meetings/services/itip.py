@@ -33,6 +33,7 @@ NO_REMINDER_STATUSES = (
 # message is never sent twice at the same sequence, nor ever at a lower one.
 
 
+@transaction.atomic
 def itip_send(*, meeting, name, email, method, now=None):
     """Mail one iTIP message (REQUEST or CANCEL) about `meeting` to one person. Returns
     whether a message went out: nothing is sent when this address already has this method at

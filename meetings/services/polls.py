@@ -58,6 +58,7 @@ def date_poll_open(*, actor, meeting, options, closes_at=None, note="", now=None
     return poll
 
 
+@transaction.atomic
 def date_poll_answer(*, actor, poll, answers, country=None, now=None):
     """The actor's country answers every candidate of the poll: `answers` maps option ids to
     yes / if_need_be / no. Only the country's Head of SPOC answers, for their own country;
