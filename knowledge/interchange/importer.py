@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -51,6 +52,32 @@ class ImportReport:
             f"{len(self.created)} {verb}created, {len(self.updated)} {verb}updated, "
             f"{len(self.unchanged)} unchanged"
         )
+
+
+def run_import_command(command, run, *, errors, dry_run, verbosity):
+    """A management command's all-or-nothing import: `run()` returns an ImportReport or raises
+    one of `errors` carrying `.problems`; each problem goes to stderr as `path:line: problem`
+    and the command fails, otherwise each change and the summary go to stdout."""
+    try:
+        report = run()
+    except errors as exc:
+        for problem in exc.problems:
+            command.stderr.write(str(problem))
+        count = len(exc.problems)
+        raise CommandError(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."
+        ) from exc
+    verb = "Would create" if dry_run else "Created"
+    for label, where in report.created:
+        command.stdout.write(f"{verb} {label} ({where})")
+    verb = "Would update" if dry_run else "Updated"
+    for label, where in report.updated:
+        command.stdout.write(f"{verb} {label} ({where})")
+    if verbosity > 1:
+        for label, where in report.unchanged:
+            command.stdout.write(f"Unchanged {label} ({where})")
+    command.stdout.write(command.style.SUCCESS(report.summary + "."))
+    return report
 
 
 def collect_files(paths):

@@ -5,6 +5,7 @@ and nothing is written unless every file is correct."""
 from django.core.management.base import BaseCommand, CommandError
 
 from knowledge.interchange import KnowledgeImportError, knowledge_import
+from knowledge.interchange.importer import run_import_command
 from portal.models import User
 
 
@@ -40,24 +41,12 @@ class Command(BaseCommand):
             account = User.objects.filter(email__iexact=user).first()
             if account is None:
                 raise CommandError(f"No user with the email address {user}.")
-        try:
-            report = knowledge_import(
+        run_import_command(
+            self,
+            lambda: knowledge_import(
                 paths=paths, user=account, dry_run=dry_run, replace_drafts=replace_drafts
-            )
-        except KnowledgeImportError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            count = len(exc.problems)
-            raise CommandError(
-                f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."
-            ) from exc
-        verb = "Would create" if dry_run else "Created"
-        for label, path in report.created:
-            self.stdout.write(f"{verb} {label} ({path})")
-        verb = "Would update" if dry_run else "Updated"
-        for label, path in report.updated:
-            self.stdout.write(f"{verb} {label} ({path})")
-        if options.get("verbosity", 1) > 1:
-            for label, path in report.unchanged:
-                self.stdout.write(f"Unchanged {label} ({path})")
-        self.stdout.write(self.style.SUCCESS(report.summary + "."))
+            ),
+            errors=KnowledgeImportError,
+            dry_run=dry_run,
+            verbosity=options.get("verbosity", 1),
+        )

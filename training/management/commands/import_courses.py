@@ -2,8 +2,9 @@
 "Importing CEPOL's catalogue"). All or nothing: every problem is printed as `path:line:
 problem` and nothing is written unless every row is correct."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from knowledge.interchange.importer import run_import_command
 from training.importer import CourseImportError, courses_import
 
 
@@ -23,22 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, dry_run=False, **options):
-        try:
-            report = courses_import(path=path, dry_run=dry_run)
-        except CourseImportError as exc:
-            for problem in exc.problems:
-                self.stderr.write(str(problem))
-            count = len(exc.problems)
-            raise CommandError(
-                f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."
-            ) from exc
-        verb = "Would create" if dry_run else "Created"
-        for label, where in report.created:
-            self.stdout.write(f"{verb} {label} ({where})")
-        verb = "Would update" if dry_run else "Updated"
-        for label, where in report.updated:
-            self.stdout.write(f"{verb} {label} ({where})")
-        if options.get("verbosity", 1) > 1:
-            for label, where in report.unchanged:
-                self.stdout.write(f"Unchanged {label} ({where})")
-        self.stdout.write(self.style.SUCCESS(report.summary + "."))
+        run_import_command(
+            self,
+            lambda: courses_import(path=path, dry_run=dry_run),
+            errors=CourseImportError,
+            dry_run=dry_run,
+            verbosity=options.get("verbosity", 1),
+        )
