@@ -60,7 +60,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from wagtail.models import Page, get_page_models
 
-from portal.search import budget_spent, highlight, suggestion, time_budget
+from portal.search import budget_spent, highlight, knows_word, suggestion, time_budget
 from portal.visibility import exclude_hidden, page_visible_to
 
 PER_PAGE = 20
@@ -455,16 +455,27 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
         found.facets = _facets(units, q, filters, operator, memo=memo)
         # "Did you mean" only helps when the query finds little.
         if all_words_total < SUGGEST_BELOW_RESULTS:
-            for _unit, results, _count in searches:
-                suggested = suggestion(results)
-                if suggested:
-                    found.suggestion = suggested
-                    break
+            found.suggestion = _suggestion([results for _unit, results, _count in searches])
         found.incomplete = budget_spent()
     if found.page == 1:
         found.promoted = _promotions(q, units[0])
         _log_query(q, found_nothing=found.total == 0 and not filters)
     return found
+
+
+def _suggestion(every_results):
+    """The first source's "did you mean", where a word that another source of the search
+    knows is not a misspelling (so no source looks up corrections for it)."""
+    for index, results in enumerate(every_results):
+        others = every_results[:index] + every_results[index + 1 :]
+
+        def known_elsewhere(word, others=others):
+            return any(knows_word(other, word) for other in others)
+
+        suggested = suggestion(results, known_elsewhere=known_elsewhere)
+        if suggested:
+            return suggested
+    return None
 
 
 def _several_words(q):

@@ -30,6 +30,8 @@ MODELSEARCH_BACKENDS = {
         "PATH": os.path.join(WORK_DIR, "whoosh"),
         "LOCK_TIMEOUT": 10,
         "TIME_LIMIT": 5,
+        # processes writing a rebuild (BENCH_REBUILD_PROCS=1: the single-process writer)
+        "REBUILD_PROCS": int(os.environ.get("BENCH_REBUILD_PROCS") or os.cpu_count() or 1),
     },
     "database": {
         "BACKEND": "modelsearch.backends.database.sqlite.sqlite",

@@ -22,11 +22,18 @@ def highlight(results, obj, **kwargs):
     return _highlight(results, obj, **kwargs)
 
 
-def suggestion(results):
+def suggestion(results, known_elsewhere=None):
     """Corrected query string, or None; see ``portal.search.results_api.suggestion``."""
     from .results_api import suggestion as _suggestion
 
-    return _suggestion(results)
+    return _suggestion(results, known_elsewhere=known_elsewhere)
+
+
+def knows_word(results, word):
+    """Whether ``word`` occurs in what ``results`` may contain; see ``results_api``."""
+    from .results_api import knows_word as _knows_word
+
+    return _knows_word(results, word)
 
 
 # --- One time budget for a whole search (results, count, facets, suggestion) ---------------

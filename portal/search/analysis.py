@@ -319,6 +319,14 @@ def stem_word(word, language=DEFAULT_LANGUAGE):
 _PLAIN = plain_analyzer()
 
 
+WORD_PATTERN = _WORD
+
+
+def plain_term(word):
+    """One word (as matched by ``WORD_PATTERN``) as the unstemmed columns index it."""
+    return _pipeline(None, False).term(word)
+
+
 def word_spans(text):
     """[(start, end, word)] of the words of ``text`` as the unstemmed columns index them."""
     return [(t.startchar, t.endchar, t.text) for t in _PLAIN(text, chars=True)]

@@ -16,12 +16,17 @@ queryset), so views and the JSON API never need to know the backend.
 Nothing here imports Whoosh.
 """
 
+import functools
 import logging
 import re
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import RelatedFields, SearchField
+from wagtail.fields import RichTextField
+from wagtail.rich_text import get_text_for_indexing
 
 DEFAULT_MAX_CHARS = 240
 ELLIPSIS = "…"
@@ -39,6 +44,21 @@ def text_of(value):
     if hasattr(value, "all") and callable(value.all) and not isinstance(value, str):
         return " ".join(text_of(v) for v in value.all())
     return str(value)
+
+
+# Rich text -> plain text is a pure function of the HTML and costs an HTML parse (most of a
+# snippet's time on long pages): the texts of the pages found most often are kept.
+_rich_text_plain = functools.lru_cache(maxsize=4096)(get_text_for_indexing)
+
+
+def _search_field_value(search_field, obj):
+    try:
+        field = search_field.get_field(obj.__class__)
+    except FieldDoesNotExist:
+        field = None
+    if isinstance(field, RichTextField):
+        return _rich_text_plain(force_str(field.value_from_object(obj)))
+    return search_field.get_value(obj)
 
 
 def _items(value):
@@ -64,7 +84,7 @@ def _walk(obj, search_fields, prefix, out):
                     _walk(item, search_field.fields, prefix + search_field.field_name + "__", out)
         elif isinstance(search_field, SearchField):
             try:
-                value = search_field.get_value(obj)
+                value = _search_field_value(search_field, obj)
             except Exception:  # noqa: BLE001
                 logger.debug("No %s on %r", search_field.field_name, obj, exc_info=True)
                 continue
@@ -172,12 +192,27 @@ def highlight(results, obj, fields=None, max_chars=DEFAULT_MAX_CHARS) -> SafeStr
     return excerpt(indexed_text(obj, fields), max_chars)
 
 
-def suggestion(results):
-    """ "Did you mean" query for ``results``, or None (always None without Whoosh)."""
+def suggestion(results, known_elsewhere=None):
+    """ "Did you mean" query for ``results``, or None (always None without Whoosh). Words for
+    which ``known_elsewhere(word)`` is true are left as they are."""
     method = getattr(results, "suggestion", None)
     if callable(method):
         try:
-            return method()
+            if known_elsewhere is None:
+                return method()
+            return method(known_elsewhere=known_elsewhere)
         except Exception:  # noqa: BLE001
             logger.exception("Spelling suggestion failed")
     return None
+
+
+def knows_word(results, word):
+    """Whether ``word`` occurs in a document ``results`` may contain (False without Whoosh:
+    no suggestion is made then anyway)."""
+    method = getattr(results, "knows_word", None)
+    if callable(method):
+        try:
+            return method(word)
+        except Exception:  # noqa: BLE001
+            logger.exception("Word check failed")
+    return False

@@ -118,6 +118,33 @@ def test_did_you_mean_from_the_backend(updates, member, client):
     assert link["href"] == "?q=pursuit"
 
 
+def test_a_word_one_source_knows_is_not_corrected_from_another_sources_words(member):
+    """Pages and the trainer pool are searched together: a word found on a page is no typo,
+    even though the pool only knows a word one letter away."""
+    from training import services_pool
+    from training.models import TrainingTopic
+
+    make_update("knots", "Marlinspike seamanship", body="<p>Marlinspike work on patrol boats.</p>")
+    services_pool.trainer_vet(
+        actor=user_in("BE", "trainer"),
+        trainer=services_pool.trainer_propose(
+            actor=user_in("BE", "head"),
+            full_name="Marlinspine Claes",
+            email="claes@example.eu",
+            organisation="Federal Police",
+            topics=list(TrainingTopic.objects.filter(slug="siena")),
+            languages=["en"],
+            qualifications="SIENA trainer.",
+            availability="",
+        ),
+    )
+    found = site_search.site_search(member, "marlinspike")
+    assert [result.title for result in found.results] == ["Marlinspike seamanship"]
+    assert found.suggestion is None
+    # A word no source knows is still corrected, from the closest word a source has.
+    assert site_search.site_search(member, "marlinspiek").suggestion == "marlinspike"
+
+
 def test_pages_under_a_group_restriction_are_hidden_from_non_members(member):
     page = make_update("secret", "Pursuit secrets")
     group = Group.objects.create(name="Insiders")
@@ -365,7 +392,7 @@ def test_bad_filter_on_the_page_is_a_message_not_an_error(member, client):
 
 
 def test_did_you_mean_link(updates, member, client, monkeypatch):
-    monkeypatch.setattr(site_search, "suggestion", lambda results: "pursuit")
+    monkeypatch.setattr(site_search, "suggestion", lambda results, **kwargs: "pursuit")
     response = client.get("/search/", {"q": "pursiut", "type": "portal.updatepage"})
     link = soup_of(response).select_one(".search-suggestion a")
     assert link.get_text(strip=True) == "pursuit"

@@ -4,6 +4,7 @@ the per-thread searchers.
 
 import contextlib
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -51,6 +52,9 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.write_retries = int(params.get("WRITE_RETRIES", 5))
         self.async_delete = bool(params.get("ASYNC_DELETE", True))
         self.rebuild_segment_docs = max(1, int(params.get("REBUILD_SEGMENT_DOCS", 2000)))
+        # A rebuild analyses and writes postings in this many processes (Whoosh's MpWriter,
+        # one segment each); 1 writes in the calling process.
+        self.rebuild_procs = max(1, int(params.get("REBUILD_PROCS", os.cpu_count() or 1)))
         self.time_limit = float(params.get("TIME_LIMIT", 5)) or None
         self.recover_lock = threading.Lock()
         self._indexes = {}

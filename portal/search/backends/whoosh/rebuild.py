@@ -40,7 +40,9 @@ class WhooshRebuildIndex(WhooshIndex):
         for doc in self.prepare_documents(model, items):
             if self._open_writer is None:
                 self._open_writer = self.open().writer(
-                    timeout=self.backend.lock_timeout, limitmb=256
+                    timeout=self.backend.lock_timeout,
+                    limitmb=256,
+                    **self._parallel(),
                 )
                 self._in_segment = 0
             self._open_writer.update_document(**doc)
@@ -50,6 +52,19 @@ class WhooshRebuildIndex(WhooshIndex):
                 # and past ~2,500 fact sheets that spills to disk and gets much slower.
                 self._open_writer.commit(merge=False)
                 self._open_writer = None
+
+    def _parallel(self):
+        """Whoosh's multiprocessing writer: documents go to ``procs`` processes in batches,
+        each writes its own segment (no merge at commit, as for the bounded segments)."""
+        procs = min(self.backend.rebuild_procs, self.backend.rebuild_segment_docs)
+        if procs <= 1:
+            return {}
+        return {
+            "procs": procs,
+            "multisegment": True,
+            "batchsize": max(1, min(100, self.backend.rebuild_segment_docs // procs)),
+            "subargs": {"limitmb": 256 // procs},
+        }
 
     def _replay(self):
         try:
@@ -101,6 +116,11 @@ class WhooshRebuildIndex(WhooshIndex):
     def abandon(self):
         if self._open_writer is not None:
             self._open_writer.cancel()
+            # MpWriter.cancel() only flags its worker processes in this process; they would
+            # wait for jobs for ever.
+            for task in getattr(self._open_writer, "tasks", ()):
+                task.terminate()
+                task.join()
             self._open_writer = None
         with contextlib.suppress(OSError):
             self.journal.unlink()

@@ -5,6 +5,7 @@
 import contextlib
 import json
 import logging
+import threading
 import time
 from collections import Counter, OrderedDict
 
@@ -20,13 +21,21 @@ from whoosh.searching import TimeLimit
 from portal.search import budget_spent, remaining_time, results_api
 from portal.search.analysis import (
     DEFAULT_LANGUAGE,
+    WORD_PATTERN,
     document_language,
+    plain_term,
     stem_word,
     word_spans,
 )
 from portal.search.backends.whoosh.schema import ID_FIELD, PLAIN_FIELD, VALUES_FIELD, filter_column
 
 logger = logging.getLogger(__name__)
+
+# Highlighting: per set of query terms, what each word of the text matches (see _word_keys).
+WORD_KEY_MEMOS = 256
+WORD_KEY_MEMO_SIZE = 50_000
+_WORD_KEYS = OrderedDict()
+_WORD_KEYS_LOCK = threading.Lock()
 
 MAX_CORRECTED_WORDS = 3  # "did you mean" corrects at most this many words of one query
 SUGGESTION_CANDIDATES = 10  # close words tried per word, the first visible one wins
@@ -301,31 +310,67 @@ class WhooshSearchResults(BaseSearchResults):
         """The best-matching fragment of ``obj``'s indexed text as escaped HTML, matched words
         (stem and accent aware) in ``<mark>``; a leading excerpt when nothing matches."""
         text = results_api.indexed_text(obj, fields)
-        stems, words, prefixes = self._highlight_terms()
-        languages = list(dict.fromkeys([document_language(obj), DEFAULT_LANGUAGE]))
+        languages = tuple(dict.fromkeys([document_language(obj), DEFAULT_LANGUAGE]))
+        key_of = self._word_keys(languages)
         spans, keys = [], []
-        for start, end, word in word_spans(text):
-            key = None
-            if word in words:
-                key = word
-            elif any(word.startswith(p) for p in prefixes):
-                key = word
-            else:
-                for language in languages:
-                    stem = stem_word(text[start:end], language)
-                    if stem is not None and stem in stems:
-                        key = stem
-                        break
+        for match in WORD_PATTERN.finditer(text):
+            word = match.group(0)
+            try:
+                key = key_of[word]
+            except KeyError:
+                key = key_of[word] = self._word_key(word, languages)
             if key is not None:
-                spans.append((start, end))
+                spans.append(match.span())
                 keys.append(key)
         return results_api.best_fragment(text, spans, keys, max_chars)
 
-    def suggestion(self):
+    def _word_keys(self, languages):
+        """{word as written: the query term it matches, or None} for these query terms and
+        languages, shared by every snippet of every results page with the same terms in this
+        process (a page's snippets share most of their words, and the same queries recur)."""
+        stems, words, prefixes = self._highlight_terms()
+        key = (frozenset(stems), frozenset(words), frozenset(prefixes), languages)
+        with _WORD_KEYS_LOCK:
+            memo = _WORD_KEYS.get(key)
+            if memo is None:
+                memo = _WORD_KEYS[key] = {}
+                while len(_WORD_KEYS) > WORD_KEY_MEMOS:
+                    _WORD_KEYS.popitem(last=False)
+            else:
+                _WORD_KEYS.move_to_end(key)
+        if len(memo) > WORD_KEY_MEMO_SIZE:
+            memo.clear()
+        return memo
+
+    def _word_key(self, word, languages):
+        stems, words, prefixes = self._highlight_terms()
+        plain = plain_term(word)
+        if plain is None:
+            return None
+        if plain in words or any(plain.startswith(p) for p in prefixes):
+            return plain
+        for language in languages:
+            stem = stem_word(word, language)
+            if stem is not None and stem in stems:
+                return stem
+        return None
+
+    def knows_word(self, word):
+        """Whether ``word`` (as the unstemmed column indexes it) occurs in a document these
+        results may contain."""
+        with self._searcher() as searcher:
+            _text, restriction = self._query()
+            return _word_in_allowed_docs(
+                searcher.reader(), word, _allowed_docs(searcher, restriction)
+            )
+
+    def suggestion(self, known_elsewhere=None):
         """The query with each word unknown to the documents these results may contain
         replaced by the closest word that those documents do contain (unstemmed column,
-        Whoosh's corrector), or None when every word is known or has no close word. At most
-        MAX_CORRECTED_WORDS words are corrected; none once the search's time budget is spent."""
+        Whoosh's corrector), or None when every word is known or has no close word. A word
+        for which ``known_elsewhere(word)`` is true (another source of the same search has
+        it) is not corrected. At most MAX_CORRECTED_WORDS words are corrected; none once the
+        search's time budget is spent."""
         query_string = _query_string(self.query_compiler.query)
         if not query_string or not query_string.strip() or budget_spent():
             return None
@@ -342,6 +387,8 @@ class WhooshSearchResults(BaseSearchResults):
                 if len(word) < 3 or word.isdigit():
                     continue
                 if _word_in_allowed_docs(reader, word, allowed):
+                    continue
+                if known_elsewhere is not None and known_elsewhere(word):
                     continue
                 if corrected >= MAX_CORRECTED_WORDS or budget_spent():
                     break
