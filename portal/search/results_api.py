@@ -20,13 +20,12 @@ import functools
 import logging
 import re
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import RelatedFields, SearchField
-from wagtail.fields import RichTextField
-from wagtail.rich_text import get_text_for_indexing
 
 DEFAULT_MAX_CHARS = 240
 ELLIPSIS = "…"
@@ -46,9 +45,24 @@ def text_of(value):
     return str(value)
 
 
-# Rich text -> plain text is a pure function of the HTML and costs an HTML parse (most of a
-# snippet's time on long pages): the texts of the pages found most often are kept.
-_rich_text_plain = functools.lru_cache(maxsize=4096)(get_text_for_indexing)
+@functools.lru_cache(maxsize=4096)
+def _rich_text_plain(html):
+    """Rich text -> plain text is a pure function of the HTML and costs an HTML parse (most of
+    a snippet's time on long pages): the texts of the pages found most often are kept."""
+    from wagtail.rich_text import get_text_for_indexing  # noqa: PLC0415 - see _rich_text_class
+
+    return get_text_for_indexing(html)
+
+
+@functools.cache
+def _rich_text_class():
+    # Imported late and only with Wagtail installed: the engine also runs under modelsearch
+    # alone (bench/search, the conformance suite), where importing wagtail.fields fails.
+    if not apps.is_installed("wagtail"):
+        return None
+    from wagtail.fields import RichTextField  # noqa: PLC0415
+
+    return RichTextField
 
 
 def _search_field_value(search_field, obj):
@@ -56,7 +70,8 @@ def _search_field_value(search_field, obj):
         field = search_field.get_field(obj.__class__)
     except FieldDoesNotExist:
         field = None
-    if isinstance(field, RichTextField):
+    rich_text = _rich_text_class()
+    if rich_text is not None and isinstance(field, rich_text):
         return _rich_text_plain(force_str(field.value_from_object(obj)))
     return search_field.get_value(obj)
 

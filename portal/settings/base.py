@@ -133,6 +133,9 @@ if env("REDIS_URL"):
             "LOCATION": env("REDIS_URL"),
         }
     }
+    # Sessions read from Redis and written through to the database: no session query on a
+    # request, and nobody is signed out when Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -56,6 +56,23 @@ def test_production_requires_mfa_by_default():
     assert result.stdout.strip().endswith("True"), result.stderr
 
 
+def test_with_redis_the_cache_and_sessions_live_there():
+    """DJANGO_REDIS_URL (in the documented environment) gives a Redis cache whose client
+    library is installed, and sessions cached there in front of the database."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from django.core.cache import caches; "
+        "print(type(caches['default']._cache.get_client(write=False)).__module__); "
+        "print(settings.SESSION_ENGINE)",
+        env=sample_environment(),
+    )
+    assert result.returncode == 0, result.stderr
+    module, engine = result.stdout.split()[-2:]
+    assert module.startswith("redis")
+    assert engine == "django.contrib.sessions.backends.cached_db"
+
+
 def test_the_documented_environment_ships_no_usable_encryption_key():
     from cryptography.fernet import Fernet
 
