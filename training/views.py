@@ -271,6 +271,7 @@ def needs_answers_save(request, round_id):
 
 
 def _matrix_or_403(request, round_id):
+    _needs_rounds_or_403(request)  # as the round's page: 403 for members without a needs part
     needs_round = _round_or_404(request, round_id)
     matrix = selectors.needs_matrix(user=request.user, needs_round=needs_round)
     if matrix is None:
