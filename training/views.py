@@ -585,6 +585,9 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
     now = timezone.now()
     today = timezone.localdate(now)
     nominations = selectors.session_nominations(user=user, session=session)
+    lists_all = permissions.sees_all_nominations(user, session) or permissions.gives_session(
+        user, session
+    )
     own = selectors.own_nomination(user=user, session=session, nominations=nominations)
     head = permissions.nominating_country(user)
     open_for_nominations = session.nominations_open_on(today) and not session.has_started(now)
@@ -624,9 +627,11 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
         "own_nomination": own,
         "own_actions": nomination_actions(user, own, session=session, now=now) if own else [],
         "rows": [row for row in rows if row["nomination"].nominee_id != user.pk]
-        if not permissions.sees_all_nominations(user, session)
+        if not lists_all
         else rows,
-        "sees_all": permissions.sees_all_nominations(user, session),
+        # The organiser and the session's trainers see every nomination (trainers see, they
+        # have no actions).
+        "sees_all": lists_all,
         "head_country": head,
         "can_request": can_request,
         "request_form": request_form or (NominationRequestForm() if can_request else None),
@@ -893,5 +898,6 @@ def nominations_list(request):
         "head_country": permissions.head_country(request.user),
         "contact_country": permissions.national_contact_country(request.user),
         "organises": permissions.organises_courses(request.user),
+        "gives_sessions": bool(permissions.sessions_given(request.user)),
     }
     return _render(request, "training/nominations/nominations_list.html", context)

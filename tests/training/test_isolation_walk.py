@@ -5,7 +5,9 @@ trainer), as users who must not see Belgium's people:
 
 - another country's Head of SPOC (Germany);
 - members without any training role: one of Germany and one of Belgium itself (a colleague
-  of the nominees who is neither their head nor their National Contact Point).
+  of the nominees who is neither their head nor their National Contact Point);
+- the trainer of another session (a Dutch member whose pool record gives a session without
+  Belgian nominees).
 
 The rule (docs/training.md, "Who sees what: the walk"): a thing of Belgium's they may not see
 (a nomination, its actions, a certificate, an evaluation answer, a trainer proposal, a
@@ -231,7 +233,29 @@ def belgium(trainer, head_be, cepol_user, monkeypatch):
         asked = services.nomination_request(
             actor=user_in("BE", "officer", last_name="Verborgen"), session=coming
         )
+        # A session elsewhere, given by a Dutch member through their pool record: giving a
+        # session shows its nominees, not Belgium's in other sessions.
+        elsewhere = make_session(
+            cepol_user,
+            cepol_course,
+            first_day=datetime.date(2027, 6, 7),
+            last_day=datetime.date(2027, 6, 8),
+            nomination_deadline=datetime.date(2027, 5, 20),
+        )
+        trainer_elsewhere = user_in("NL", last_name="Elders")
+        record = services_pool.trainer_propose(
+            actor=user_in("NL", "head"),
+            full_name="Nora Elders",
+            user=trainer_elsewhere,
+            organisation="Politieacademie",
+            topics=siena,
+            languages=["nl"],
+            qualifications="SIENA trainer.",
+        )
+        services_pool.trainer_vet(actor=trainer, trainer=record)
+        services_pool.session_trainers_set(actor=cepol_user, session=elsewhere, trainers=[record])
     return {
+        "trainer_elsewhere": trainer_elsewhere,
         "round": needs_round,
         "delegate": delegate,
         "proposed": proposed,
@@ -289,18 +313,23 @@ ACTIONS = {
 }
 
 
-def _outsiders():
+def _outsiders(data):
     return {
         "head_de": user_in("DE", "head"),
         "member_de": user_in("DE"),
         "member_be": user_in("BE"),
+        "trainer_elsewhere": data["trainer_elsewhere"],  # no role; gives another session
     }
+
+
+# Outsiders whose rules are another's: giving a session is no role.
+SAME_RULES = {"trainer_elsewhere": "member_de"}
 
 
 def _allowed(name, method, who, variant):
     rule = RULES[name][method]
     if isinstance(rule, dict):
-        rule = rule.get(who) or rule[variant]
+        rule = rule.get(SAME_RULES.get(who, who)) or rule[variant]
     return rule
 
 
@@ -316,7 +345,7 @@ def test_every_training_page_keeps_belgiums_people_from_outsiders(client, belgiu
     before = dict(Nomination.objects.values_list("pk", "status"))
     events = NominationEvent.objects.count()
     trainers = dict(Trainer.objects.values_list("pk", "status"))
-    outsiders = _outsiders()
+    outsiders = _outsiders(belgium)
     wrong, leaks = [], []
     with time_machine.travel(AFTER, tick=False):
         for who, user in outsiders.items():
@@ -358,7 +387,7 @@ def test_every_api_route_keeps_belgiums_people_from_outsiders(client, belgium):
     routes = list(_api_routes())
     assert len(routes) >= 6
     with time_machine.travel(AFTER, tick=False):
-        for who, user in _outsiders().items():
+        for who, user in _outsiders(belgium).items():
             client.force_login(user)
             for _variant, values in _value_sets(belgium)[::2]:
                 for method, path in routes:
