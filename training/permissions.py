@@ -121,6 +121,12 @@ def can_see_online_link_of_all(user, course):
     return can_manage_course(user, course)
 
 
+def can_see_online_link(user, session):
+    """Besides the confirmed participants: the organiser, and the session's own trainers
+    (who give it)."""
+    return can_see_online_link_of_all(user, session.course) or gives_session(user, session)
+
+
 # --- Nominations ----------------------------------------------------------------------------
 # The organiser decides on a session's nominations (confirm, decline, waiting list): CEPOL's
 # representatives for CEPOL's courses, the core group of trainers for the network's, the

@@ -618,7 +618,7 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
         "quotas": list(session.quotas.all()),
         "documents": list(session.documents.all()),
         "can_manage": permissions.can_manage_course(user, session.course),
-        "show_online_link": permissions.can_see_online_link_of_all(user, session.course)
+        "show_online_link": permissions.can_see_online_link(user, session)
         or (own is not None and own.status == N.CONFIRMED),
         "today": today,
         "started": session.has_started(now),
@@ -678,7 +678,7 @@ def session_ics(request, session_id):
     session = _session_or_404(request, session_id)
     body = calendar.session_calendar(
         session,
-        include_online_link=permissions.can_see_online_link_of_all(request.user, session.course),
+        include_online_link=permissions.can_see_online_link(request.user, session),
     )
     return _ics_response(body, f"training-session-{session.pk}.ics")
 
@@ -733,9 +733,7 @@ def plan_ics(request, year):
     body = calendar.feed_calendar(
         sessions,
         name=f"{settings.WAGTAIL_SITE_NAME}: training plan {year}",
-        include_online_link=lambda s: permissions.can_see_online_link_of_all(
-            request.user, s.course
-        ),
+        include_online_link=lambda s: permissions.can_see_online_link(request.user, s),
     )
     return _ics_response(body, f"training-plan-{year}.ics")
 
@@ -752,7 +750,7 @@ def calendar_feed(request, token):
     body = calendar.feed_calendar(
         sessions,
         name=f"{settings.WAGTAIL_SITE_NAME}: training",
-        include_online_link=lambda s: permissions.can_see_online_link_of_all(user, s.course),
+        include_online_link=lambda s: permissions.can_see_online_link(user, s),
     )
     response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"

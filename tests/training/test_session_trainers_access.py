@@ -133,3 +133,39 @@ def test_a_member_without_a_pool_record_sees_only_their_own(client, setting):
     assert client.get(f"/training/nominations/{german.pk}/").status_code == 404
     listing = soup_of(client.get("/training/nominations/"))
     assert listing.select_one("#given-heading") is None
+
+
+def test_the_trainers_of_an_online_session_get_its_link(client, setting, cepol_user):
+    session = setting["given"]
+    services.session_update(
+        actor=cepol_user,
+        session=session,
+        **{
+            name: getattr(session, name)
+            for name in (
+                "first_day",
+                "last_day",
+                "daily_start",
+                "daily_end",
+                "time_zone",
+                "capacity",
+                "nomination_deadline",
+                "quota_release_days",
+            )
+        },
+        venue_kind="online",
+        venue="",
+        online_url="https://meet.example.eu/siena-room",
+    )
+    link = "https://meet.example.eu/siena-room"
+    client.force_login(setting["anna"])
+    assert link in client.get(f"/training/sessions/{session.pk}/").content.decode()
+    assert link in client.get(f"/training/sessions/{session.pk}/session.ics").content.decode()
+    assert client.get(f"/api/v1/training/sessions/{session.pk}").json()["online_url"] == link
+    client.force_login(setting["bruno"])
+    assert link not in client.get(f"/training/sessions/{session.pk}/").content.decode()
+    assert link not in client.get(f"/training/sessions/{session.pk}/session.ics").content.decode()
+    assert client.get(f"/api/v1/training/sessions/{session.pk}").json().get("online_url") in (
+        None,
+        "",
+    )
