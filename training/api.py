@@ -269,7 +269,7 @@ def session_detail(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
         raise Http404
     seats = summaries.session_seats(sessions=[session], country=_own_country(user))[session.pk]
     own = selectors.own_nomination(user=user, session=session)
-    show_link = permissions.can_see_online_link_of_all(user, session.course) or (
+    show_link = permissions.can_see_online_link(user, session) or (
         own is not None and own.status == Nomination.Status.CONFIRMED
     )
     data = _session(request, session, seats)

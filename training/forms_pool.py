@@ -45,10 +45,12 @@ class TrainerProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = candidates
         self.fields["user"].label_from_instance = lambda user: f"{user} ({user.email})"
+        if topics is not None:  # editing: the record's retired topics stay choosable
+            self.fields["topics"].queryset = topics
 
 
 class ReasonForm(forms.Form):

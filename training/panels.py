@@ -3,8 +3,10 @@
 - for the heads of SPOC (and needs delegates): the open needs rounds, answered or not;
 - for the heads: the nominations waiting for their approval (approve from the panel), and
   their country's coming participants;
-- for the trainers: the sessions to staff (training.summaries.sessions_to_staff: deadline
-  within 14 days and seats left). "Evaluations due" waits for the evaluation models.
+- for the trainers: the sessions to staff (training.summaries.sessions_to_staff: coming
+  sessions without a trainer, and those whose deadline is within 14 days with seats left),
+  and the evaluations due (training.summaries.evaluations_due: opened in the last 30 days,
+  with the answers received).
 
 Each panel shows only when it has something to say, at most five rows with a count of the
 rest, and costs a fixed number of queries (pinned in tests/training/test_panels.py)."""
@@ -99,4 +101,24 @@ class SessionsToStaffPanel(DashboardPanel):
             "more": self.count - len(self.sessions),
             "days": summaries.STAFFING_DAYS,
             "plan_url": reverse("training:plan_index"),
+        }
+
+
+@register_panel
+class EvaluationsDuePanel(DashboardPanel):
+    name = "training-evaluations"
+    title = "Training evaluations due"
+    template_name = "training/panels/evaluations_due.html"
+    order = 34
+
+    def is_visible(self, request):
+        self.rows, self.count = summaries.evaluations_due(user=request.user)
+        return bool(self.count)
+
+    def get_context(self, request):
+        return {
+            "rows": self.rows,
+            "count": self.count,
+            "more": self.count - len(self.rows),
+            "days": summaries.EVALUATIONS_DUE_DAYS,
         }

@@ -121,12 +121,20 @@ def can_see_online_link_of_all(user, course):
     return can_manage_course(user, course)
 
 
+def can_see_online_link(user, session):
+    """Besides the confirmed participants: the organiser, and the session's own trainers
+    (who give it)."""
+    return can_see_online_link_of_all(user, session.course) or gives_session(user, session)
+
+
 # --- Nominations ----------------------------------------------------------------------------
 # The organiser decides on a session's nominations (confirm, decline, waiting list): CEPOL's
 # representatives for CEPOL's courses, the core group of trainers for the network's, the
 # organising country's Head of SPOC for a country's. Administrators may act for any of them.
 # Nominees' personal data is seen by the nominee, their own country's head (and National
-# Contact Points) and the organiser; by nobody else.
+# Contact Points), the organiser and the session's trainers (trainer records of the pool linked
+# to a portal account, see sessions_given); by nobody else. Trainers of a session see, they do
+# not decide.
 
 
 def is_admin(user):
@@ -186,11 +194,42 @@ def countries_seen(user):
     }
 
 
+def sessions_given(user):
+    """The ids of the sessions the user gives: sessions whose trainers (training.SessionTrainer)
+    include a trainer record of the pool linked to the user's portal account. As for
+    delegations, the link counts only while the user belongs to the trainer's country (the
+    record was proposed for that SPOC). Cached on the user for the request (one query)."""
+    if not is_member(user):
+        return frozenset()
+    if not hasattr(user, "_training_sessions_given"):
+        from training.models import SessionTrainer
+
+        country = user.country if user.organisation_id else None
+        if country is None:
+            given = frozenset()
+        else:
+            given = frozenset(
+                SessionTrainer.objects.filter(
+                    trainer__user=user, trainer__country=country
+                ).values_list("session_id", flat=True)
+            )
+        user._training_sessions_given = given
+    return user._training_sessions_given
+
+
+def gives_session(user, session):
+    """Whether the user is one of the session's trainers: they see its nominees (the issue's
+    rule: "the trainers of that session"), without deciding on them."""
+    return session.pk in sessions_given(user)
+
+
 def can_see_nomination(user, nomination):
     if not is_member(user):
         return False
     if nomination.nominee_id == user.pk:
         return True
     if nomination.country_id in countries_seen(user):
+        return True
+    if nomination.session_id in sessions_given(user):
         return True
     return sees_all_nominations(user, nomination.session)

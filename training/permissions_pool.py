@@ -8,6 +8,9 @@ in training.permissions (whose rules they build on).
   contact address, the availability notes and the evaluation scores are for the trainers
   (and the proposing country's head). A proposal not (yet) vetted is seen only by the head(s)
   of its country and the trainers.
+- A trainer's record is edited by the core group of trainers (any record, vetted or not),
+  and by the heads of the trainer's country while their proposal waits for vetting (once
+  vetted, the profile is what the core group vouched for: corrections go through them).
 - Attendance is recorded by the session's organiser (training.permissions.is_organiser).
 - Evaluation results (anonymous aggregates) are seen by the trainers, and by CEPOL's
   representatives for CEPOL's courses.
@@ -42,6 +45,12 @@ def can_see_trainer(user, trainer):
 def can_see_trainer_private(user, trainer):
     """Contact address, availability notes, evaluation scores, the vetting history."""
     return can_vet_trainers(user) or is_proposers_head(user, trainer)
+
+
+def can_edit_trainer(user, trainer):
+    if can_vet_trainers(user):
+        return True
+    return is_proposers_head(user, trainer) and trainer.status == trainer.Status.PROPOSED
 
 
 def can_assign_trainers(user, session):

@@ -314,13 +314,17 @@ def _organised_courses_q(user, prefix=""):
 
 def nominations_visible_to(user):
     """Every nomination the user may see: their own, their country's (as its head or
-    National Contact Point) and those of the sessions they organise."""
+    National Contact Point), those of the sessions they organise and those of the sessions
+    they give as one of its trainers (permissions.can_see_nomination)."""
     if not permissions.is_member(user):
         return Nomination.objects.none()
     q = Q(nominee=user) | _organised_courses_q(user, prefix="session__course__")
     countries = permissions.countries_seen(user)
     if countries:
         q |= Q(country__in=countries)
+    given = permissions.sessions_given(user)
+    if given:
+        q |= Q(session__in=given)
     return Nomination.objects.filter(q).select_related(
         "nominee", "country", "session__course__topic", "session__course__organiser_country"
     )
@@ -338,8 +342,9 @@ STATUS_ORDER = {status: index for index, status in enumerate(Nomination.Status.v
 
 
 def session_nominations(*, user, session):
-    """The session's nominations the user may see, active ones first: the organiser sees
-    them all, a head (or National Contact Point) their country's, anyone else their own."""
+    """The session's nominations the user may see, active ones first: the organiser and the
+    session's trainers see them all, a head (or National Contact Point) their country's,
+    anyone else their own."""
     qs = nominations_visible_to(user).filter(session=session)
     rows = list(qs)
     rows.sort(
@@ -423,8 +428,9 @@ def nomination_candidates(*, user, session):
 
 
 def nominations_overview(*, user):
-    """The nominations page: the user's own, and what waits for them (as head, National
-    Contact Point or organiser), each list a fixed number of queries."""
+    """The nominations page: the user's own, what waits for them (as head, National Contact
+    Point or organiser), and the participants of the coming sessions they give as a trainer;
+    each list a fixed number of queries."""
     visible = nominations_visible_to(user).order_by("session__first_day", "created_at", "pk")
     today = timezone.localdate()
     result = {
@@ -433,7 +439,17 @@ def nominations_overview(*, user):
         "to_second_approve": [],
         "to_decide": [],
         "country": [],
+        "given": [],
     }
+    given = permissions.sessions_given(user)
+    if given:
+        result["given"] = list(
+            visible.filter(
+                session__in=given,
+                status__in=[*Nomination.HOLDING_SEAT, Nomination.Status.WAITING],
+                session__last_day__gte=today,
+            )
+        )
     head = permissions.head_country(user)
     if head is not None:
         result["to_approve"] = list(

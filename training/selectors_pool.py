@@ -31,6 +31,16 @@ def trainers_for_search(user):
     return Trainer.objects.filter(status=Trainer.Status.VETTED)
 
 
+def trainer_account_candidates(trainer):
+    """The portal accounts a trainer's record may be linked to: active members of the
+    trainer's country's SPOC."""
+    from portal.models import User
+
+    return User.objects.filter(is_active=True, organisation__country=trainer.country_id).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
 def trainer_for(user, trainer_id):
     return trainers_for(user).filter(pk=trainer_id).first()
 

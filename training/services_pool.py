@@ -30,7 +30,7 @@ def _search_values(trainer, topics):
     trainer.search_topic = ordered[0].slug if ordered else ""
 
 
-def _clean_trainer(values, *, country):
+def _clean_trainer(values, *, country, current_topics=()):
     errors = {}
     full_name = (values.get("full_name") or "").strip()
     if not full_name:
@@ -51,7 +51,7 @@ def _clean_trainer(values, *, country):
     topics = list(values.get("topics") or [])
     if not topics:
         errors["topics"] = "Choose at least one topic."
-    elif any(not topic.active for topic in topics):
+    elif any(not topic.active and topic.pk not in current_topics for topic in topics):
         errors["topics"] = "Retired topics cannot be chosen."
     languages = list(values.get("languages") or [])
     if not languages:
@@ -101,6 +101,38 @@ def trainer_propose(*, actor, now=None, **values):
         proposed_by=actor,
         proposed_at=now or timezone.now(),
     )
+    _search_values(trainer, topics)
+    trainer.save()
+    trainer.topics.set(topics)
+    _reindex(trainer)
+    return trainer
+
+
+@transaction.atomic
+def trainer_update(*, actor, trainer, **values):
+    """Correct a trainer's record: the core group any record, the heads of the trainer's
+    country their proposal until it is vetted (permissions_pool.can_edit_trainer). The
+    country, the status and the vetting history do not change here; the same checks as a
+    proposal (a portal account must be a member of the trainer's country's SPOC; the same
+    name twice in a country is refused)."""
+    trainer = _locked(trainer)
+    if not permissions_pool.can_edit_trainer(actor, trainer):
+        if permissions_pool.is_proposers_head(actor, trainer):
+            raise PermissionDenied(
+                "This trainer is vetted: ask the core group of trainers for a correction."
+            )
+        raise PermissionDenied("Trainers' records are edited by the core group of trainers.")
+    current_topics = set(trainer.topics.values_list("pk", flat=True))
+    cleaned, topics = _clean_trainer(values, country=trainer.country, current_topics=current_topics)
+    duplicate = (
+        Trainer.objects.filter(country=trainer.country, full_name__iexact=cleaned["full_name"])
+        .exclude(status=Trainer.Status.REJECTED)
+        .exclude(pk=trainer.pk)
+    )
+    if duplicate.exists():
+        raise ValidationError({"full_name": f"{cleaned['full_name']} is already in the pool."})
+    for name, value in cleaned.items():
+        setattr(trainer, name, value)
     _search_values(trainer, topics)
     trainer.save()
     trainer.topics.set(topics)

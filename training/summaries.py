@@ -11,12 +11,12 @@ import collections
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from portal.models import Country
 from training import permissions, selectors
-from training.models import NeedsRound, Nomination, Session, SessionQuota
+from training.models import NeedsRound, Nomination, Session, SessionQuota, SessionTrainer
 from training.selectors import SeatSummary
 
 
@@ -199,24 +199,106 @@ def country_participants(*, user, today=None, limit=PANEL_LIMIT):
 
 
 def sessions_to_staff(*, user, today=None, limit=PANEL_LIMIT):
-    """For trainers: the scheduled sessions whose nomination deadline is today or within
-    STAFFING_DAYS days and that still have seats left (seats held below the capacity),
-    soonest deadline first; (list, count). Sessions without trainers will join this list when
-    sessions have trainers (the trainer pool). Two queries."""
+    """For trainers: the scheduled sessions to staff, soonest nomination deadline first;
+    (list, count). A session is to staff when it has not started and has no trainer yet (the
+    pool's trainers are chosen on its trainers page), or when its nomination deadline is
+    today or within STAFFING_DAYS days and seats are still left (seats held below the
+    capacity). Each session carries `has_trainers` and `seats_free` (why it is listed). Two
+    queries."""
     if not permissions.is_trainer(user):
         return [], 0
     today = today or timezone.localdate()
+    without_trainers = ~Exists(SessionTrainer.objects.filter(session=OuterRef("pk")))
+    seats_to_fill = Q(
+        nomination_deadline__gte=today,
+        nomination_deadline__lte=today + datetime.timedelta(days=STAFFING_DAYS),
+        seats_held__lt=F("capacity"),
+    )
     qs = (
+        selectors.sessions_for(user)
+        .filter(status=Session.Status.SCHEDULED, first_day__gt=today)
+        .alias(without_trainers=without_trainers)
+        .filter(Q(without_trainers=True) | seats_to_fill)
+        .annotate(has_trainers=~without_trainers)
+        .order_by("nomination_deadline", "first_day", "pk")
+    )
+    sessions = list(qs[:limit])
+    for session in sessions:
+        session.seats_free = session.seats_held < session.capacity
+    return sessions, qs.count()
+
+
+# Days an evaluation stays on the trainers' "evaluations due" panel once it has opened: the
+# invitations go out within the same window (services_evaluations.INVITE_WITHIN_DAYS).
+EVALUATIONS_DUE_DAYS = 30
+
+
+@dataclasses.dataclass
+class EvaluationDue:
+    session: Session
+    kind: str  # an EvaluationKind value
+    label: str
+    opened_on: datetime.date
+    responses: int
+    participants: int
+
+
+def evaluations_due(*, user, now=None, limit=PANEL_LIMIT):
+    """For trainers: the evaluations of sessions that opened in the last EVALUATIONS_DUE_DAYS
+    days (the evaluation after the session, the follow-ups at 3 and 6 months), each with the
+    answers received against the confirmed participants; most recently opened first;
+    (list, count). One query, whatever the number of sessions and answers."""
+    from training.models import EvaluationKind
+    from training.services_evaluations import is_open, opens_on
+
+    if not permissions.is_trainer(user):
+        return [], 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    window = datetime.timedelta(days=EVALUATIONS_DUE_DAYS)
+    # Follow-ups open 6 calendar months (at most 184 days) after the last day.
+    earliest = today - window - datetime.timedelta(days=185)
+    confirmed = Q(nominations__status=Nomination.Status.CONFIRMED)
+    counts = {
+        "participants": Count("nominations", filter=confirmed, distinct=True),
+        **{
+            f"answered_{kind.value}": Count(
+                "nominations__evaluations",
+                filter=confirmed & Q(nominations__evaluations__kind=kind.value),
+                distinct=True,
+            )
+            for kind in EvaluationKind
+        },
+    }
+    sessions = (
         selectors.sessions_for(user)
         .filter(
             status=Session.Status.SCHEDULED,
-            nomination_deadline__gte=today,
-            nomination_deadline__lte=today + datetime.timedelta(days=STAFFING_DAYS),
-            seats_held__lt=F("capacity"),
+            last_day__gte=earliest,
+            last_day__lte=today,
         )
-        .order_by("nomination_deadline", "first_day", "pk")
+        .annotate(**counts)
+        .order_by("-last_day", "pk")
     )
-    return list(qs[:limit]), qs.count()
+    due = []
+    for session in sessions:
+        if not session.participants:
+            continue
+        for kind in EvaluationKind:
+            opened = opens_on(session, kind.value)
+            if is_open(session, kind.value, now) and today - opened <= window:
+                due.append(
+                    EvaluationDue(
+                        session=session,
+                        kind=kind.value,
+                        label=kind.label,
+                        opened_on=opened,
+                        responses=getattr(session, f"answered_{kind.value}"),
+                        participants=session.participants,
+                    )
+                )
+    due.sort(key=lambda row: (row.opened_on, row.session.pk), reverse=True)
+    return due[:limit], len(due)
 
 
 # --- The activity report to DAPIX ----------------------------------------------------------
@@ -224,16 +306,31 @@ def sessions_to_staff(*, user, today=None, limit=PANEL_LIMIT):
 
 @dataclasses.dataclass
 class TrainingHeld:
-    sessions: list  # the sessions held in the period, in date order
-    participants: list  # [(Country, participants)] by country name, countries with none left out
+    sessions: list  # the sessions held in the period, in date order (see sessions_held)
+    participants: list  # [(Country name, participants)] by name, countries with none left out
     total: int
+    evaluation_mean: float | None  # the mean of every Likert answer of the sessions' evaluations
+    evaluation_answers: int  # the number of evaluations (after the session) answered
+    unrecorded: int  # sessions held without any attendance recorded (confirmed counted)
 
 
 def sessions_held(*, period_start, period_end, now=None):
     """The sessions held in the period (by their first day; scheduled, not cancelled, started
-    by `now`) and their confirmed participants per country. Two queries. The report is the
-    network's document: no person is named, only counts."""
+    by `now`) with, per session, `participants`, `attendance_recorded`, `evaluation_mean`
+    (the mean of the Likert answers of its evaluation after the session, None without) and
+    `evaluations` (answers received); and the participants per country. Participants are the
+    attendees (confirmed, and attended or partly on at least one day) of a session whose
+    attendance was recorded, else its confirmed participants (the report says how many
+    sessions were counted so). Two queries. The report is the network's document: no person
+    is named, only counts."""
+    from training.models import Attendance, EvaluationAnswer, EvaluationKind, EvaluationResponse
+
     now = now or timezone.now()
+    likert = EvaluationAnswer.objects.filter(
+        response__nomination__session=OuterRef("pk"),
+        response__kind=EvaluationKind.SESSION,
+        score__isnull=False,
+    ).values("response__nomination__session")
     candidates = (
         Session.objects.filter(
             status=Session.Status.SCHEDULED,
@@ -241,27 +338,66 @@ def sessions_held(*, period_start, period_end, now=None):
             first_day__lte=period_end,
         )
         .select_related("course", "course__organiser_country")
+        .annotate(
+            score_sum=Subquery(likert.annotate(total=Sum("score")).values("total")),
+            score_count=Subquery(likert.annotate(n=Count("pk")).values("n")),
+            evaluations=Subquery(
+                EvaluationResponse.objects.filter(
+                    nomination__session=OuterRef("pk"), kind=EvaluationKind.SESSION
+                )
+                .values("nomination__session")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            attendance_recorded=Exists(
+                Attendance.objects.filter(nomination__session=OuterRef("pk"))
+            ),
+        )
         .order_by("first_day", "daily_start", "pk")
     )
     held = [session for session in candidates if session.has_started(now)]
     ids = [session.pk for session in held]
     counts = collections.defaultdict(dict)
-    participants = collections.Counter()
     names = {}
     if ids:
         rows = (
             Nomination.objects.filter(session__in=ids, status=Nomination.Status.CONFIRMED)
             .values("session", "country", "country__name")
-            .annotate(n=Count("pk"))
-            .values_list("session", "country", "country__name", "n")
+            .annotate(
+                confirmed=Count("pk", distinct=True),
+                attended=Count(
+                    "pk", filter=Q(attendance__status__in=Attendance.PRESENT), distinct=True
+                ),
+            )
+            .values_list("session", "country", "country__name", "confirmed", "attended")
         )
-        for session_id, country_id, name, n in rows:
-            counts[session_id][country_id] = n
-            participants[country_id] += n
+        for session_id, country_id, name, confirmed, attended in rows:
+            counts[session_id][country_id] = (confirmed, attended)
             names[country_id] = name
+    participants = collections.Counter()
+    score_sum = score_count = answered = unrecorded = 0
     for session in held:
-        session.participants = sum(counts[session.pk].values())
+        column = 1 if session.attendance_recorded else 0
+        unrecorded += not session.attendance_recorded
+        for country_id, pair in counts[session.pk].items():
+            participants[country_id] += pair[column]
+        session.participants = sum(pair[column] for pair in counts[session.pk].values())
+        session.evaluations = session.evaluations or 0
+        session.evaluation_mean = (
+            session.score_sum / session.score_count if session.score_count else None
+        )
+        score_sum += session.score_sum or 0
+        score_count += session.score_count or 0
+        answered += session.evaluations
     by_country = sorted(
-        ((names[country_id], n) for country_id, n in participants.items()), key=lambda r: r[0]
+        ((names[country_id], n) for country_id, n in participants.items() if n),
+        key=lambda r: r[0],
     )
-    return TrainingHeld(sessions=held, participants=by_country, total=sum(participants.values()))
+    return TrainingHeld(
+        sessions=held,
+        participants=by_country,
+        total=sum(participants.values()),
+        evaluation_mean=score_sum / score_count if score_count else None,
+        evaluation_answers=answered,
+        unrecorded=unrecorded,
+    )

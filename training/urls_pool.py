@@ -9,6 +9,8 @@ urlpatterns = [
     path("trainers/", views_pool.trainer_list, name="trainer_list"),
     path("trainers/propose/", views_pool.trainer_propose, name="trainer_propose"),
     path("trainers/<int:trainer_id>/", views_pool.trainer_detail, name="trainer_detail"),
+    # Before the vetting actions, whose <slug:action> would take "edit".
+    path("trainers/<int:trainer_id>/edit/", views_pool.trainer_edit, name="trainer_edit"),
     path(
         "trainers/<int:trainer_id>/<slug:action>/",
         views_pool.trainer_vetting,

@@ -271,6 +271,7 @@ def needs_answers_save(request, round_id):
 
 
 def _matrix_or_403(request, round_id):
+    _needs_rounds_or_403(request)  # as the round's page: 403 for members without a needs part
     needs_round = _round_or_404(request, round_id)
     matrix = selectors.needs_matrix(user=request.user, needs_round=needs_round)
     if matrix is None:
@@ -584,6 +585,9 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
     now = timezone.now()
     today = timezone.localdate(now)
     nominations = selectors.session_nominations(user=user, session=session)
+    lists_all = permissions.sees_all_nominations(user, session) or permissions.gives_session(
+        user, session
+    )
     own = selectors.own_nomination(user=user, session=session, nominations=nominations)
     head = permissions.nominating_country(user)
     open_for_nominations = session.nominations_open_on(today) and not session.has_started(now)
@@ -614,7 +618,7 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
         "quotas": list(session.quotas.all()),
         "documents": list(session.documents.all()),
         "can_manage": permissions.can_manage_course(user, session.course),
-        "show_online_link": permissions.can_see_online_link_of_all(user, session.course)
+        "show_online_link": permissions.can_see_online_link(user, session)
         or (own is not None and own.status == N.CONFIRMED),
         "today": today,
         "started": session.has_started(now),
@@ -623,9 +627,11 @@ def _session_page_context(request, session, *, request_form=None, nominate_form=
         "own_nomination": own,
         "own_actions": nomination_actions(user, own, session=session, now=now) if own else [],
         "rows": [row for row in rows if row["nomination"].nominee_id != user.pk]
-        if not permissions.sees_all_nominations(user, session)
+        if not lists_all
         else rows,
-        "sees_all": permissions.sees_all_nominations(user, session),
+        # The organiser and the session's trainers see every nomination (trainers see, they
+        # have no actions).
+        "sees_all": lists_all,
         "head_country": head,
         "can_request": can_request,
         "request_form": request_form or (NominationRequestForm() if can_request else None),
@@ -672,7 +678,7 @@ def session_ics(request, session_id):
     session = _session_or_404(request, session_id)
     body = calendar.session_calendar(
         session,
-        include_online_link=permissions.can_see_online_link_of_all(request.user, session.course),
+        include_online_link=permissions.can_see_online_link(request.user, session),
     )
     return _ics_response(body, f"training-session-{session.pk}.ics")
 
@@ -727,9 +733,7 @@ def plan_ics(request, year):
     body = calendar.feed_calendar(
         sessions,
         name=f"{settings.WAGTAIL_SITE_NAME}: training plan {year}",
-        include_online_link=lambda s: permissions.can_see_online_link_of_all(
-            request.user, s.course
-        ),
+        include_online_link=lambda s: permissions.can_see_online_link(request.user, s),
     )
     return _ics_response(body, f"training-plan-{year}.ics")
 
@@ -746,7 +750,7 @@ def calendar_feed(request, token):
     body = calendar.feed_calendar(
         sessions,
         name=f"{settings.WAGTAIL_SITE_NAME}: training",
-        include_online_link=lambda s: permissions.can_see_online_link_of_all(user, s.course),
+        include_online_link=lambda s: permissions.can_see_online_link(user, s),
     )
     response = HttpResponse(body, content_type=calendar.CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
@@ -892,5 +896,6 @@ def nominations_list(request):
         "head_country": permissions.head_country(request.user),
         "contact_country": permissions.national_contact_country(request.user),
         "organises": permissions.organises_courses(request.user),
+        "gives_sessions": bool(permissions.sessions_given(request.user)),
     }
     return _render(request, "training/nominations/nominations_list.html", context)

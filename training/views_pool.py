@@ -4,6 +4,7 @@ what the user may not see, 403 for a page they have no part in, 400 with the for
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +17,7 @@ from training.forms_pool import (
     TrainerFilterForm,
     TrainerProposeForm,
 )
+from training.models import TrainingTopic
 from training.views import _form_error, _render, _session_or_404
 
 
@@ -67,6 +69,7 @@ def trainer_detail(request, trainer_id):
         "private": private,
         "sessions": selectors_pool.trainer_sessions(trainer, with_scores=private),
         "can_vet": permissions_pool.can_vet_trainers(user),
+        "can_edit": permissions_pool.can_edit_trainer(user, trainer),
         "reason_form": ReasonForm(),
     }
     return _render(request, "training/pool/trainer_detail.html", context)
@@ -100,6 +103,56 @@ def trainer_propose(request):
         form = TrainerProposeForm(candidates=_candidates(user))
     context = {"form": form, "country": permissions.head_country(user)}
     return _render(request, "training/pool/trainer_propose.html", context, status=status)
+
+
+def _trainer_initial(trainer):
+    return {
+        "full_name": trainer.full_name,
+        "email": trainer.email,
+        "user": trainer.user_id,
+        "organisation": trainer.organisation,
+        "topics": list(trainer.topics.all()),
+        "languages": trainer.language_codes,
+        "qualifications": trainer.qualifications,
+        "availability": trainer.availability,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def trainer_edit(request, trainer_id):
+    """Correct a trainer's record (the core group; the proposing country's heads until the
+    proposal is vetted). 404 for a record the user may not see, 403 for one they may see but
+    not edit."""
+    trainer = _trainer_or_404(request, trainer_id)
+    user = request.user
+    if not permissions_pool.can_edit_trainer(user, trainer):
+        if permissions_pool.is_proposers_head(user, trainer):
+            raise PermissionDenied(
+                "This trainer is vetted: ask the core group of trainers for a correction."
+            )
+        raise PermissionDenied("Trainers' records are edited by the core group of trainers.")
+    kwargs = {
+        "candidates": selectors_pool.trainer_account_candidates(trainer),
+        "topics": TrainingTopic.objects.filter(Q(active=True) | Q(trainers=trainer)).distinct(),
+    }
+    status = 200
+    if request.method == "POST":
+        form = TrainerProposeForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services_pool.trainer_update(actor=user, trainer=trainer, **form.cleaned_data)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request, f"The record of {form.cleaned_data['full_name']} was saved."
+                )
+                return redirect("training:trainer_detail", trainer_id=trainer.pk)
+        status = 400
+    else:
+        form = TrainerProposeForm(initial=_trainer_initial(trainer), **kwargs)
+    context = {"form": form, "trainer": trainer}
+    return _render(request, "training/pool/trainer_edit.html", context, status=status)
 
 
 @require_POST

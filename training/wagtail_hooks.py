@@ -2,16 +2,20 @@
 
 - Training topics (snippets): trainers add topics, rename them and retire them (`active`
   off). Nobody deletes one: needs answers and courses refer to it.
-- Evaluation questionnaires (snippets): trainers write the ordered questions.
+- Evaluation questionnaires (snippets): trainers write the ordered questions. A question
+  that has answers is not deleted (PROTECT): the form says so instead of saving (retire the
+  questionnaire and write a new one).
 - Training delegates (read-only for administrators): who acts for which country; heads
   name them on /training/delegates/."""
 
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.wagtail_hooks import ReadMostlyPermissionPolicy
-from training.models import Questionnaire, TrainingDelegate, TrainingTopic
+from training.models import EvaluationAnswer, Questionnaire, TrainingDelegate, TrainingTopic
 
 register_permission_policy(
     TrainingTopic, ReadMostlyPermissionPolicy(TrainingTopic), exact_class=True
@@ -52,6 +56,33 @@ class TrainingDelegateViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class QuestionnaireForm(WagtailAdminModelForm):
+    """Refuses to delete questions that participants have answered (the answers keep their
+    question: EvaluationAnswer.question is PROTECT), with a message instead of an error
+    page."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        formset = self.formsets.get("questions")
+        if formset is None or not valid:
+            return valid
+        deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        answered = set(
+            EvaluationAnswer.objects.filter(question__in=deleted)
+            .values_list("question", flat=True)
+            .distinct()
+        )
+        for question in deleted:
+            if question.pk in answered:
+                self.add_error(
+                    None,
+                    f"The question “{question.text}” has answers and cannot be deleted. "
+                    "To change the questions, untick “active” on this questionnaire and "
+                    "write a new one.",
+                )
+        return not answered
+
+
 class QuestionnaireViewSet(SnippetViewSet):
     """Evaluation questionnaires (training/models/evaluations.py): trainers order the
     questions, Likert 1-5 or free text; retire one by unticking active."""
@@ -63,6 +94,7 @@ class QuestionnaireViewSet(SnippetViewSet):
     list_display = ["title", "kind", "active"]
     list_filter = ["kind", "active"]
     copy_view_enabled = False
+    edit_handler = ObjectList(Questionnaire.panels, base_form_class=QuestionnaireForm)
 
 
 class TrainingAdminGroup(SnippetViewSetGroup):
