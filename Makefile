@@ -98,6 +98,13 @@ test-search-conformance: install
 bench-search: install
 	$(PY) -m bench.search $(BENCH_ARGS)
 
+# Site-search API benchmark (prints figures, asserts nothing): GET /api/v1/search and /search/
+# as an officer over 10,000 Presidency updates, server time through Django's test client.
+# BENCH_ARGS="--docs 2000", "--keep /tmp/sapi" (reuse the built data), "--profile 'police'".
+.PHONY: bench-search-api
+bench-search-api: install
+	$(PY) -m bench.search_api $(BENCH_ARGS)
+
 # Search quality (prints figures, asserts nothing): nDCG@10 of the judged query set in
 # tests/search/judged.py, every word required versus partial matches; see docs/performance.md.
 .PHONY: bench-quality

@@ -156,7 +156,8 @@ def main(argv=None):
         for _ in range(20):
             client.get(url)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(45)
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")  # or tottime
+        pstats.Stats(profiler).sort_stats(order).print_stats(45)
         return
 
     print(f"\n{args.docs} updates, {args.repeat} runs per query after one warm-up (ms)")

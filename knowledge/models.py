@@ -31,6 +31,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -42,6 +43,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge.topics import TOPIC_CHOICES, TOPIC_SLUGS, topic_by_slug
+from portal.fragments import FRAGMENT_SECONDS, fragment_key
 from portal.models import NoAliasCopyForm
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -229,7 +231,13 @@ class FactSheetIndexPage(Page):
         from knowledge import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["matrix"] = selectors.fact_sheet_matrix(user=request.user)
+        user = request.user
+        # Built only when the cached fragment (the template's {% cache %}) is missing.
+        context["matrix"] = SimpleLazyObject(lambda: selectors.fact_sheet_matrix(user=user))
+        context["matrix_cache_key"] = fragment_key(
+            "knowledge:fact-sheet-matrix", user, timezone.localdate().isoformat()
+        )
+        context["fragment_seconds"] = FRAGMENT_SECONDS
         return context
 
 

@@ -3,13 +3,14 @@ the scheduled publisher alike, so the email is queued from the signal and sent b
 allauth removes second factors in its own views and says so only by signal. A page view
 restriction saved or deleted (admin privacy dialog) forgets the cached "does any restriction
 exist?" answer of portal.visibility; a user's groups changed forget what was worked out for
-that user instance."""
+that user instance. Saving or deleting published content replaces the content generation of
+portal.fragments, so no cached fragment outlives what it shows."""
 
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published
 
 from portal.models import UpdatePage
@@ -28,6 +29,31 @@ def forget_view_restriction_cache(sender, **kwargs):
     from portal.visibility import view_restrictions_changed
 
     view_restrictions_changed()
+
+
+# Page rows (every page type, revisions, moves), the knowledge app's own rows (inline rules,
+# contacts, tags, documents) and countries (their names head the matrix).
+_CONTENT_APPS = frozenset({"wagtailcore", "knowledge"})
+
+
+def _is_content(sender):
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    return (
+        meta.app_label in _CONTENT_APPS
+        or meta.label_lower == "portal.country"
+        or (issubclass(sender, Page))
+    )
+
+
+@receiver(post_save, dispatch_uid="portal-content-saved")
+@receiver(post_delete, dispatch_uid="portal-content-deleted")
+def forget_cached_fragments(sender, **kwargs):
+    if _is_content(sender):
+        from portal.fragments import content_changed
+
+        content_changed()
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="portal-user-groups")
