@@ -24,7 +24,6 @@ from knowledge.models import (
     ObstaclePage,
     ObstacleStatusChange,
 )
-from portal.demo import register_seeder
 from portal.models import Country, User
 
 DEMO_NOTE = "<p><em>Demo data: illustrative values, not legal advice.</em></p>"
@@ -363,7 +362,6 @@ def _create_sheet(country, topic, reviewed, summary, rules, bases):
     sheet.save_revision().publish()
 
 
-@register_seeder
 def seed_fact_sheets(report):
     countries = {c.code: c for c in Country.objects.filter(code__in=FACT_SHEETS)}
     for code, topics in FACT_SHEETS.items():
@@ -466,7 +464,6 @@ OBSTACLES = [
 ]
 
 
-@register_seeder
 def seed_practices_and_obstacles(report):
     practices = BestPracticeIndexPage.objects.first()
     obstacles = ObstacleIndexPage.objects.first()

@@ -2,10 +2,9 @@
 or due within 30 days; reviewers and administrators see every country's."""
 
 from knowledge import permissions, selectors
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 
 
-@register_panel
 class FactSheetsToReviewPanel(DashboardPanel):
     name = "fact-sheets-to-review"
     title = "Fact sheets to review"

@@ -1,7 +1,8 @@
 """The knowledge app's sections of the activity report to DAPIX (see meetings.report):
 best practices presented and obstacles raised at the network's meetings of the period.
 
-`register()` is called from the knowledge AppConfig.ready (meetings never imports knowledge).
+`sections()` is returned by the knowledge app's `register_report_section` hook (meetings never
+imports knowledge).
 An empty section reads "nothing to report"."""
 
 from django.utils import timezone
@@ -108,8 +109,11 @@ def build_obstacles(context):
     return "".join(str(part) for part in parts)
 
 
-def register():
-    from meetings.report import register_report_section
+def sections():
+    """The knowledge app's section types (its `register_report_section` hook)."""
+    from meetings.report import ReportSectionType
 
-    register_report_section("best_practices", "Best practices presented", 70, build_best_practices)
-    register_report_section("obstacles", "Obstacles raised", 80, build_obstacles)
+    return [
+        ReportSectionType("best_practices", "Best practices presented", 70, build_best_practices),
+        ReportSectionType("obstacles", "Obstacles raised", 80, build_obstacles),
+    ]

@@ -6,7 +6,7 @@ import zoneinfo
 
 from meetings.models import MeetingPage
 from meetings.services import meeting_create
-from portal.demo import demo_user, register_seeder
+from portal.demo import demo_user
 
 DEMO_MEETINGS = [
     {
@@ -37,7 +37,6 @@ DEMO_MEETINGS = [
 ]
 
 
-@register_seeder
 def seed_meetings(report):
     for spec in DEMO_MEETINGS:
         if MeetingPage.objects.filter(slug=spec["slug"]).exists():
@@ -61,7 +60,6 @@ def seed_meetings(report):
 # --- Agenda: proposals, agenda, minutes, action items --------------------------------------
 
 
-@register_seeder
 def seed_agenda(report):
     """Proposals (one supported, one accepted) and a draft agenda for the Dublin meeting;
     approved minutes and action items (one still open, carried to Dublin) for Nicosia.
@@ -171,7 +169,6 @@ def seed_agenda(report):
 # --- Date polls, attendance, feedback (m-polls) --------------------------------------------
 
 
-@register_seeder
 def seed_meeting_polls_and_followup(report):
     """The coming Dublin meeting gets an open date poll (two candidates) answered by Belgium,
     Germany and France; the held Nicosia meeting gets delegates, their attendance and two
@@ -254,18 +251,16 @@ def seed_meeting_polls_and_followup(report):
 # --- Activity report ------------------------------------------------------------------------
 
 
-@register_seeder
 def seed_activity_report(report):
     """A draft activity report for the current semester, by the Presidency's demo editor."""
     from meetings.models import ActivityReport
     from meetings.report import default_period
     from meetings.services import activity_report_create
-    from portal.models import User
 
     start, end, _ = default_period()
     if ActivityReport.objects.filter(period_start=start, period_end=end).exists():
         return
-    editor = User.objects.filter(email="presidency.ie@example.eu").first()
+    editor = demo_user("presidency.ie@example.eu")
     if editor is None:
         return
     activity_report_create(actor=editor, period_start=start, period_end=end)

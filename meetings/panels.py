@@ -4,10 +4,9 @@ from django.urls import reverse
 
 from meetings import permissions, selectors
 from meetings.models import MeetingIndexPage
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 
 
-@register_panel
 class NextMeetingsPanel(DashboardPanel):
     name = "next-meetings"
     title = "Next meetings"
@@ -30,7 +29,6 @@ class NextMeetingsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class SemesterCheckPanel(DashboardPanel):
     """Warns the Presidency when the current or the next semester has no meeting planned:
     the network meets at least twice a year, once per Presidency."""
@@ -54,7 +52,6 @@ class SemesterCheckPanel(DashboardPanel):
         }
 
 
-@register_panel
 class ActivityReportPanel(DashboardPanel):
     """The Presidency's activity report to DAPIX for the current semester: not started, in
     draft or approved."""

@@ -1,12 +1,14 @@
 """The activity report to the Council's DAPIX working party: the draft built from the stored
 data for a period.
 
-The report is a list of numbered sections. Each section type is registered here with
-`register_report_section(key, heading, order, builder)`; meetings registers its own (below),
-other apps register theirs from their AppConfig.ready (the knowledge app: best practices
-presented, obstacles raised — see knowledge/report_sections.py), so meetings never imports
-them. A builder takes the `ReportContext` and returns HTML (sanitised again on the way into
-the report); an empty string means there is nothing to report.
+The report is a list of numbered sections. Each section type is a `ReportSectionType(key,
+heading, order, builder)` returned by a `register_report_section` hook (portal.plugins) in an
+app's wagtail_hooks.py: meetings' own are `SECTIONS` (below); other apps return theirs (the
+knowledge app: best practices presented, obstacles raised — see knowledge/report_sections.py),
+so meetings never imports them. Sections come in `order`, then by key; a later hook replaces
+an earlier section of the same key. A builder takes the `ReportContext` and returns HTML
+(sanitised again on the way into the report); an empty string means there is nothing to
+report.
 
 The context fetches each kind of data once, for every meeting of the period together: the
 number of queries does not grow with the number of meetings (pinned by a test).
@@ -23,6 +25,8 @@ import nh3
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
+
+from portal import plugins
 
 # --- Sanitising -----------------------------------------------------------------------------
 
@@ -87,28 +91,27 @@ class ReportSectionType:
     builder: Callable
 
 
-_registry = {}
+def _in_report_order(section_types):
+    by_key = {}
+    for section in section_types:
+        if not section.key or not section.heading:
+            raise ValueError("A report section needs a key and a heading.")
+        by_key[section.key] = section  # a later hook replaces an earlier one
+    ordered = sorted(by_key.values(), key=lambda section: (section.order, section.key))
+    return {section.key: section for section in ordered}
 
 
-def register_report_section(key, heading, order, builder):
-    """Add (or replace, by key) a section type of the activity report."""
-    if not key or not heading:
-        raise ValueError("A report section needs a key and a heading.")
-    _registry[key] = ReportSectionType(key=key, heading=heading, order=order, builder=builder)
-    return builder
-
-
-def unregister_report_section(key):
-    _registry.pop(key, None)
+def _section_types():
+    return plugins.collect(plugins.REPORT_SECTION, _in_report_order)
 
 
 def report_section_types():
-    """The registered section types, in report order."""
-    return sorted(_registry.values(), key=lambda section: (section.order, section.key))
+    """The section types of the `register_report_section` hooks, in report order."""
+    return list(_section_types().values())
 
 
 def report_section_type(key):
-    return _registry.get(key)
+    return _section_types().get(key)
 
 
 # --- The data of a period -------------------------------------------------------------------
@@ -521,12 +524,14 @@ def build_actions(context):
     return "".join(str(part) for part in parts)
 
 
-register_report_section("introduction", "Introduction", 10, build_introduction)
-register_report_section("meetings", "Meetings held", 20, build_meetings)
-register_report_section("attendance", "Attendance", 30, build_attendance)
-register_report_section("topics", "Agenda topics", 40, build_topics)
-register_report_section("conclusions", "Conclusions", 50, build_conclusions)
-register_report_section("actions", "Action items and their status", 60, build_actions)
+SECTIONS = [
+    ReportSectionType("introduction", "Introduction", 10, build_introduction),
+    ReportSectionType("meetings", "Meetings held", 20, build_meetings),
+    ReportSectionType("attendance", "Attendance", 30, build_attendance),
+    ReportSectionType("topics", "Agenda topics", 40, build_topics),
+    ReportSectionType("conclusions", "Conclusions", 50, build_conclusions),
+    ReportSectionType("actions", "Action items and their status", 60, build_actions),
+]
 
 
 # --- The draft ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from meetings import permissions
+from meetings import demo, panels, permissions, report
 from meetings.models import ActionItem, AgendaProposal
 
 
@@ -79,3 +79,31 @@ class MeetingFollowUpGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_meeting_follow_up():
     return MeetingFollowUpGroup()
+
+
+# --- How meetings plugs into the portal (portal.plugins) --------------------------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return [panels.NextMeetingsPanel, panels.SemesterCheckPanel, panels.ActivityReportPanel]
+
+
+@hooks.register("register_report_section")
+def report_sections():
+    return report.SECTIONS
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return [
+        demo.seed_meetings,
+        demo.seed_agenda,
+        demo.seed_meeting_polls_and_followup,
+        demo.seed_activity_report,
+    ]
+
+
+@hooks.register("register_api_router")
+def api_router():
+    return ("/meetings", "meetings.api.router")

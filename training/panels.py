@@ -12,11 +12,10 @@ rest, and costs a fixed number of queries (pinned in tests/training/test_panels.
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 from training import permissions, summaries
 
 
-@register_panel
 class NeedsRoundsPanel(DashboardPanel):
     name = "training-needs"
     title = "Training needs to report"
@@ -35,7 +34,6 @@ class NeedsRoundsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class NominationApprovalsPanel(DashboardPanel):
     name = "training-approvals"
     title = "Nominations waiting for your approval"
@@ -60,7 +58,6 @@ class NominationApprovalsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class CountryParticipantsPanel(DashboardPanel):
     name = "training-participants"
     title = "Your country's coming training"
@@ -81,7 +78,6 @@ class CountryParticipantsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class SessionsToStaffPanel(DashboardPanel):
     name = "training-staffing"
     title = "Training sessions to staff"

@@ -1,4 +1,4 @@
-"""The home dashboard (/) is assembled from the panel registry."""
+"""The home dashboard (/) is assembled from the `register_dashboard_panel` hooks."""
 
 import datetime
 
@@ -6,8 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 
-from portal.dashboard import DashboardPanel, register_panel, registered_panels, unregister_panel
+from portal.dashboard import DashboardPanel, registered_panels
 from portal.models import UpdateIndexPage, UpdatePage
 from tests.factories import user_in
 
@@ -37,9 +38,8 @@ def heads_panel(settings, tmp_path):
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}
     ]
-    register_panel(HeadsOnlyPanel)
-    yield HeadsOnlyPanel
-    unregister_panel(HeadsOnlyPanel.name)
+    with hooks.register_temporarily("register_dashboard_panel", lambda: HeadsOnlyPanel):
+        yield HeadsOnlyPanel
 
 
 def make_update(slug, date, live=True):
@@ -86,10 +86,23 @@ def test_registry_is_clean_after_the_test():
 
 
 def test_duplicate_panel_names_are_refused(heads_panel):
-    with pytest.raises(ValueError, match="already registered"):
-        register_panel(
-            type("Again", (DashboardPanel,), {"name": "test-heads-only", "template_name": "x.html"})
-        )
+    again = type("Again", (DashboardPanel,), {"name": "test-heads-only", "template_name": "x.html"})
+    with hooks.register_temporarily("register_dashboard_panel", lambda: again):
+        with pytest.raises(ValueError, match="already registered"):
+            registered_panels()
+
+
+def test_a_panel_needs_a_name_and_a_template():
+    nameless = type("Nameless", (DashboardPanel,), {"template_name": "x.html"})
+    with hooks.register_temporarily("register_dashboard_panel", lambda: nameless):
+        with pytest.raises(ValueError, match="needs a name"):
+            registered_panels()
+
+
+def test_panels_come_in_their_order_then_by_name():
+    panels = registered_panels()
+    assert panels == sorted(panels, key=lambda cls: (cls.order, cls.name))
+    assert "latest-updates" in [panel.name for panel in panels]
 
 
 def test_latest_updates_panel_lists_five_newest_live_updates(client):
@@ -153,13 +166,10 @@ class BrokenPanel(DashboardPanel):
 def test_a_failing_panel_is_shown_as_unavailable_and_the_rest_of_the_dashboard_renders(
     client, heads_panel, caplog
 ):
-    register_panel(BrokenPanel)
-    try:
+    with hooks.register_temporarily("register_dashboard_panel", lambda: BrokenPanel):
         head = user_in("BE", "head")
         client.force_login(head)
         response = client.get("/")
-    finally:
-        unregister_panel(BrokenPanel.name)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     broken = soup.select_one("#panel-test-broken")
