@@ -7,6 +7,7 @@ services (enforcement), the selectors and the views (what to show) alike.
   (training.models.TrainingDelegate) to answer needs rounds for it."""
 
 from portal.models import Role
+from portal.permissions import is_admin  # the portal's one rule, also used here
 
 
 def is_member(user):
@@ -127,10 +128,6 @@ def can_see_online_link_of_all(user, course):
 # organising country's Head of SPOC for a country's. Administrators may act for any of them.
 # Nominees' personal data is seen by the nominee, their own country's head (and National
 # Contact Points) and the organiser; by nobody else.
-
-
-def is_admin(user):
-    return is_member(user) and user.is_superuser
 
 
 def is_organiser(user, course):
