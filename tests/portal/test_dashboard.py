@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail import hooks
 
 from portal.dashboard import DashboardPanel, registered_panels
-from portal.models import UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,22 +40,6 @@ def heads_panel(settings, tmp_path):
     with hooks.register_temporarily("register_dashboard_panel", lambda: HeadsOnlyPanel):
         yield HeadsOnlyPanel
 
-
-def make_update(slug, date, live=True):
-    index = UpdateIndexPage.objects.get()
-    page = UpdatePage(
-        title=f"Update {slug}",
-        slug=slug,
-        date=date,
-        summary="Summary.",
-        body="<p>Body.</p>",
-        live=live,
-    )
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    return page
 
 
 def panel_headings(response):
@@ -107,8 +90,8 @@ def test_panels_come_in_their_order_then_by_name():
 
 def test_latest_updates_panel_lists_five_newest_live_updates(client):
     for day in range(1, 9):
-        make_update(f"u{day}", datetime.date(2026, 10, day))
-    make_update("draft", datetime.date(2026, 11, 30), live=False)
+        make_update(f"u{day}", f"Update u{day}", date=datetime.date(2026, 10, day))
+    make_update("draft", "Update draft", date=datetime.date(2026, 11, 30), live=False)
     client.force_login(user_in("BE", "officer"))
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     panel = soup.select_one("#panel-latest-updates")
@@ -137,7 +120,7 @@ def test_dashboard_query_count_is_pinned(client):
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     for day in range(1, 20):
-        make_update(f"u{day}", datetime.date(2026, 10, day))
+        make_update(f"u{day}", f"Update u{day}", date=datetime.date(2026, 10, day))
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
     assert response.status_code == 200

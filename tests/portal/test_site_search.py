@@ -1,7 +1,6 @@
 """Site search (/search/ and the selector portal.site_search): what a user may see, facets,
 highlights, pagination, hostile input, the query log and promoted results, query counts."""
 
-import datetime
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +13,7 @@ from wagtail.models import PageViewRestriction
 from cases.models import Case
 from portal import site_search
 from portal.models import UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +27,6 @@ def search_index(settings, tmp_path):
         "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
     }
 
-
-def make_update(slug, title, summary="", body="<p>Body.</p>", audience="network", live=True):
-    """A published Presidency update (indexed on publish: tasks run at once in tests)."""
-    page = UpdatePage(
-        title=title,
-        slug=slug,
-        summary=summary or f"About {title}.",
-        body=body,
-        date=datetime.date(2026, 11, 1),
-        audience=audience,
-        live=live,
-    )
-    UpdateIndexPage.objects.get().add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    page.refresh_from_db()
-    return page
 
 
 @pytest.fixture
