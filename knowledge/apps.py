@@ -7,4 +7,4 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from knowledge import signal_handlers  # noqa: F401
+        from knowledge import signal_handlers  # noqa: F401 - connects the receivers, once

@@ -42,7 +42,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge.topics import TOPIC_CHOICES, TOPIC_SLUGS, topic_by_slug
-from portal.models import NoAliasCopyForm
+from portal.models import Country, NoAliasCopyForm
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 LANGUAGE_RE = r"^[a-z]{2}$"
@@ -207,7 +207,7 @@ class KnowledgeIndexPage(Page):
         verbose_name = "knowledge base"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = selectors.knowledge_sections(request.user)
@@ -226,7 +226,7 @@ class FactSheetIndexPage(Page):
         verbose_name = "fact sheet index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["matrix"] = selectors.fact_sheet_matrix(user=request.user)
@@ -251,7 +251,7 @@ class CountryFactSheetsPage(Page):
         verbose_name_plural = "country fact sheets"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["sheets"] = selectors.country_fact_sheets(self.country, user=request.user)
@@ -367,8 +367,6 @@ class FactSheetPage(AttachmentsTextMixin, Page):
             if isinstance(parent, CountryFactSheetsPage):
                 self.country_id = parent.country_id
         if self.country_id:
-            from portal.models import Country
-
             self.search_country = (
                 Country.objects.filter(pk=self.country_id).values_list("code", flat=True).first()
                 or ""
@@ -422,7 +420,7 @@ class FactSheetPage(AttachmentsTextMixin, Page):
         return "\n".join(lines)
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.fact_sheet_context(self, request=request))
@@ -720,7 +718,7 @@ class BestPracticeIndexPage(Page):
         verbose_name = "best practice index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.best_practice_list_context(request.GET, request.user))
@@ -859,7 +857,7 @@ class ObstacleIndexPage(Page):
         verbose_name = "obstacles register"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.obstacle_list_context(request.GET, request.user))
@@ -1032,7 +1030,7 @@ class DocumentIndexPage(Page):
         verbose_name = "reference document index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["documents"] = selectors.knowledge_documents(request.user)

@@ -8,22 +8,21 @@ An empty section reads "nothing to report"."""
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from knowledge.models import BestPracticePage, ObstaclePage, ObstacleStatusChange
+from meetings.report import ReportSectionType, day, meeting_dates
+
 
 def _countries(page):
     return ", ".join(sorted(country.name for country in page.countries.all()))
 
 
 def _at_meeting(context, meeting_id):
-    from meetings.report import meeting_dates
-
     meeting = context.meetings_by_id.get(meeting_id)
     return f"{meeting.title}, {meeting_dates(meeting)}" if meeting else ""
 
 
 def build_best_practices(context):
     """Best practices presented at the period's meetings (`BestPracticePage.presented_at`)."""
-    from knowledge.models import BestPracticePage
-
     if not context.meeting_ids:
         return ""
     practices = list(
@@ -53,8 +52,6 @@ def build_best_practices(context):
 def build_obstacles(context):
     """Obstacles raised at the period's meetings (`ObstaclePage.raised_at`), and those brought
     to DAPIX during the period (an ObstacleStatusChange to `raised_with_dapix`)."""
-    from knowledge.models import ObstaclePage, ObstacleStatusChange
-
     parts = []
     raised = []
     if context.meeting_ids:
@@ -90,8 +87,6 @@ def build_obstacles(context):
         .order_by("changed_at", "pk")
     )
     if changes:
-        from meetings.report import day
-
         items = format_html_join(
             "",
             "<li><strong>{}</strong> ({})</li>",
@@ -111,8 +106,6 @@ def build_obstacles(context):
 
 def sections():
     """The knowledge app's section types (its `register_report_section` hook)."""
-    from meetings.report import ReportSectionType
-
     return [
         ReportSectionType("best_practices", "Best practices presented", 70, build_best_practices),
         ReportSectionType("obstacles", "Obstacles raised", 80, build_obstacles),

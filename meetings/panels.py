@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from meetings import permissions, selectors
-from meetings.models import MeetingIndexPage
+from meetings.models import ActivityReport, MeetingIndexPage
+from meetings.report import day, default_period
 from portal.dashboard import DashboardPanel
 
 
@@ -66,9 +67,6 @@ class ActivityReportPanel(DashboardPanel):
         return permissions.is_presidency(request.user)
 
     def get_context(self, request):
-        from meetings.models import ActivityReport
-        from meetings.report import day, default_period
-
         start, end, term = default_period()
         report = ActivityReport.objects.filter(period_start=start, period_end=end).first()
         return {

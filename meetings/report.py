@@ -26,7 +26,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
+from meetings.models import ActionItem, AgendaItem, MeetingPage, Minutes, Registration, TopicKind
 from portal import plugins
+from portal.models import Country
+from portal.reference import presidency_on
 
 # --- Sanitising -----------------------------------------------------------------------------
 
@@ -158,8 +161,6 @@ class ReportContext:
     def meetings(self):
         """Published meetings that took place in the period (by their first day, in their own
         time zone): marked held, or over and neither cancelled nor postponed."""
-        from meetings.models import MeetingPage
-
         margin = datetime.timedelta(days=1)  # time zones: settle on the local date below
         candidates = (
             MeetingPage.objects.live()
@@ -184,8 +185,6 @@ class ReportContext:
         """Per delegation (country or agency): meetings attended, delegates present, in person
         and remote. From the attendance records; for a meeting without any record, from its
         confirmed registrations (listed in `estimated`)."""
-        from meetings.models import Registration
-
         registrations = list(
             Registration.objects.filter(meeting_id__in=self.meeting_ids)
             .select_related("country", "organisation", "attendance_record")
@@ -236,14 +235,10 @@ class ReportContext:
 
     @cached_property
     def countries(self):
-        from portal.models import Country
-
         return list(Country.objects.order_by("name"))
 
     @cached_property
     def agenda_items(self):
-        from meetings.models import AgendaItem
-
         return list(
             AgendaItem.objects.filter(meeting_id__in=self.meeting_ids)
             .select_related("presenter_country", "presenter_organisation")
@@ -253,8 +248,6 @@ class ReportContext:
     @cached_property
     def approved_minutes(self):
         """Approved minutes by meeting id, with their approved version."""
-        from meetings.models import Minutes
-
         return {
             minutes.meeting_id: minutes
             for minutes in Minutes.objects.filter(
@@ -266,8 +259,6 @@ class ReportContext:
     def action_items(self):
         """Actions decided at the period's meetings, plus those decided earlier that are
         still open or were closed during the period."""
-        from meetings.models import ActionItem
-
         still_open = [ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS]
         return list(
             ActionItem.objects.filter(
@@ -301,8 +292,6 @@ def _attendance_record(registration):
 
 
 def build_introduction(context):
-    from portal.reference import presidency_on
-
     term = presidency_on(context.period_start)
     held = len(context.meetings)
     parts = [
@@ -411,8 +400,6 @@ def build_attendance(context):
 
 
 def build_topics(context):
-    from meetings.models import TopicKind
-
     if not context.agenda_items:
         return ""
     by_kind = defaultdict(list)
@@ -475,8 +462,6 @@ def build_conclusions(context):
 
 
 def build_actions(context):
-    from meetings.models import ActionItem
-
     items = context.action_items
     if not items:
         return ""
@@ -540,8 +525,6 @@ SECTIONS = [
 def default_period(today=None):
     """The current Presidency semester; outside the rota, the current calendar half-year.
     Returns (start, end, term or None)."""
-    from portal.reference import presidency_on
-
     today = today or timezone.localdate()
     term = presidency_on(today)
     if term is not None:

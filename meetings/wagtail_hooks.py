@@ -5,6 +5,7 @@ Read-only listings for the Presidency (and administrators), with filters: the wr
 through the meeting page, where the services apply the rules (who may propose, support,
 accept, update an action). Nothing can be added, changed or deleted here."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -25,8 +26,6 @@ class PresidencyReadOnlyPolicy(ModelPermissionPolicy):
         return "view" in actions and permissions.is_presidency(user)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
         users = get_user_model().objects.filter(is_active=True)
         if "view" not in actions:
             return users.none()
