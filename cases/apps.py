@@ -5,6 +5,3 @@ class CasesConfig(AppConfig):
     default = True
     name = "cases"
     verbose_name = "Case register"
-
-    def ready(self):
-        from cases import demo, panels  # noqa: F401

@@ -13,12 +13,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case
-from portal.demo import register_seeder
-from portal.models import User
-
-
-def _user(email):
-    return User.objects.filter(email=email).first()
+from portal.demo import demo_user
 
 
 def _register(officer, hours_ago, *, refs=(), subjects=(), duplicate=False, **data):
@@ -303,13 +298,12 @@ def _germany(o):
     _advance(o, archived, "closed", "archived")
 
 
-@register_seeder
 def seed_cases(report):
     for email, code, plan in (
         ("officer.be@example.eu", "BE", _belgium),
         ("officer.de@example.eu", "DE", _germany),
     ):
-        officer = _user(email)
+        officer = demo_user(email)
         if officer is None or Case.objects.filter(country__code=code).exists():
             continue
         plan(officer)

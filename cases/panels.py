@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines, permissions, selectors
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 
 
-@register_panel
 class CaseDeadlinesPanel(DashboardPanel):
     name = "case-deadlines"
     title = "Case deadlines"

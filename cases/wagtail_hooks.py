@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cases import permissions, selectors, services
+from cases import demo, panels, permissions, selectors, services
 from cases.models import AuditEntry, Case
 
 
@@ -117,3 +117,21 @@ class CaseAdminGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_case_admin():
     return CaseAdminGroup()
+
+
+# --- How cases plugs into the portal (portal.plugins; never a search source) -------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return panels.CaseDeadlinesPanel
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return demo.seed_cases
+
+
+@hooks.register("register_api_router")
+def api_router():
+    return ("/cases", "cases.api.router")

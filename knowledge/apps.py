@@ -7,6 +7,4 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from knowledge import demo, panels, report_sections, search, signal_handlers  # noqa: F401
-
-        report_sections.register()
+        from knowledge import signal_handlers  # noqa: F401 - connects the receivers, once

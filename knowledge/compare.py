@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.rich_text import expand_db_html
 
 from knowledge import selectors
 from knowledge.models import ContactPoint, plain_text
@@ -522,8 +523,6 @@ def _review_group(columns, today):
 
 def comparison_as_dict(result):
     """The comparison as plain data: what /api/v1/compare returns."""
-    from wagtail.rich_text import expand_db_html
-
     return {
         "topic": {
             "slug": result.topic.slug,

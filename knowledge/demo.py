@@ -24,7 +24,8 @@ from knowledge.models import (
     ObstaclePage,
     ObstacleStatusChange,
 )
-from portal.demo import register_seeder
+from knowledge.services import obstacle_status_change
+from meetings.models import MeetingPage
 from portal.models import Country, User
 
 DEMO_NOTE = "<p><em>Demo data: illustrative values, not legal advice.</em></p>"
@@ -363,7 +364,6 @@ def _create_sheet(country, topic, reviewed, summary, rules, bases):
     sheet.save_revision().publish()
 
 
-@register_seeder
 def seed_fact_sheets(report):
     countries = {c.code: c for c in Country.objects.filter(code__in=FACT_SHEETS)}
     for code, topics in FACT_SHEETS.items():
@@ -466,12 +466,10 @@ OBSTACLES = [
 ]
 
 
-@register_seeder
 def seed_practices_and_obstacles(report):
     practices = BestPracticeIndexPage.objects.first()
     obstacles = ObstacleIndexPage.objects.first()
     countries = {c.code: c for c in Country.objects.all()}
-    from meetings.models import MeetingPage
 
     meeting = MeetingPage.objects.filter(slug="heads-of-spoc-nicosia-2026").first()
     if practices is not None:
@@ -508,7 +506,6 @@ def seed_practices_and_obstacles(report):
             page.save_revision(user=actor).publish(user=actor)
             if actor is None:
                 continue
-            from knowledge.services import obstacle_status_change
 
             for status in steps:
                 page = obstacle_status_change(

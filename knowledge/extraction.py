@@ -88,7 +88,7 @@ def extract_text(name, fileobj):
 
 
 def _pdf_text(fileobj):
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # heavy: only the extraction child process needs it
 
     try:
         reader = PdfReader(io.BytesIO(fileobj.read()))
@@ -113,7 +113,7 @@ def _pdf_text(fileobj):
 
 
 def _docx_text(fileobj):
-    import docx
+    import docx  # heavy: only the extraction child process needs it
 
     data = io.BytesIO(fileobj.read())
     try:
@@ -140,7 +140,7 @@ _PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 def _limit_child(memory_bytes, cpu_seconds):
     def apply():
-        import resource
+        import resource  # POSIX only, and needed in the child alone
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))

@@ -44,7 +44,7 @@ from wagtail.search import index
 
 from knowledge.topics import TOPIC_CHOICES, TOPIC_SLUGS, topic_by_slug
 from portal.fragments import FRAGMENT_SECONDS, fragment_key
-from portal.models import NoAliasCopyForm
+from portal.models import Country, NoAliasCopyForm
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 LANGUAGE_RE = r"^[a-z]{2}$"
@@ -209,7 +209,7 @@ class KnowledgeIndexPage(Page):
         verbose_name = "knowledge base"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = selectors.knowledge_sections(request.user)
@@ -228,7 +228,7 @@ class FactSheetIndexPage(Page):
         verbose_name = "fact sheet index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -259,7 +259,7 @@ class CountryFactSheetsPage(Page):
         verbose_name_plural = "country fact sheets"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["sheets"] = selectors.country_fact_sheets(self.country, user=request.user)
@@ -375,8 +375,6 @@ class FactSheetPage(AttachmentsTextMixin, Page):
             if isinstance(parent, CountryFactSheetsPage):
                 self.country_id = parent.country_id
         if self.country_id:
-            from portal.models import Country
-
             self.search_country = (
                 Country.objects.filter(pk=self.country_id).values_list("code", flat=True).first()
                 or ""
@@ -430,7 +428,7 @@ class FactSheetPage(AttachmentsTextMixin, Page):
         return "\n".join(lines)
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.fact_sheet_context(self, request=request))
@@ -728,7 +726,7 @@ class BestPracticeIndexPage(Page):
         verbose_name = "best practice index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.best_practice_list_context(request.GET, request.user))
@@ -867,7 +865,7 @@ class ObstacleIndexPage(Page):
         verbose_name = "obstacles register"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.obstacle_list_context(request.GET, request.user))
@@ -1040,7 +1038,7 @@ class DocumentIndexPage(Page):
         verbose_name = "reference document index"
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["documents"] = selectors.knowledge_documents(request.user)

@@ -1,11 +1,12 @@
 """Dashboard panel "Fact sheets to review": an editor's own country's sheets that are overdue
 or due within 30 days; reviewers and administrators see every country's."""
 
+from django.utils import timezone
+
 from knowledge import permissions, selectors
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 
 
-@register_panel
 class FactSheetsToReviewPanel(DashboardPanel):
     name = "fact-sheets-to-review"
     title = "Fact sheets to review"
@@ -17,8 +18,6 @@ class FactSheetsToReviewPanel(DashboardPanel):
         return permissions.sees_review_panel(request.user)
 
     def get_context(self, request):
-        from django.utils import timezone
-
         today = timezone.localdate()
         sheets = selectors.sheets_to_review(user=request.user, today=today)
         return {

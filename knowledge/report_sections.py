@@ -1,11 +1,15 @@
 """The knowledge app's sections of the activity report to DAPIX (see meetings.report):
 best practices presented and obstacles raised at the network's meetings of the period.
 
-`register()` is called from the knowledge AppConfig.ready (meetings never imports knowledge).
+`sections()` is returned by the knowledge app's `register_report_section` hook (meetings never
+imports knowledge).
 An empty section reads "nothing to report"."""
 
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from knowledge.models import BestPracticePage, ObstaclePage, ObstacleStatusChange
+from meetings.report import ReportSectionType, day, meeting_dates
 
 
 def _countries(page):
@@ -13,16 +17,12 @@ def _countries(page):
 
 
 def _at_meeting(context, meeting_id):
-    from meetings.report import meeting_dates
-
     meeting = context.meetings_by_id.get(meeting_id)
     return f"{meeting.title}, {meeting_dates(meeting)}" if meeting else ""
 
 
 def build_best_practices(context):
     """Best practices presented at the period's meetings (`BestPracticePage.presented_at`)."""
-    from knowledge.models import BestPracticePage
-
     if not context.meeting_ids:
         return ""
     practices = list(
@@ -52,8 +52,6 @@ def build_best_practices(context):
 def build_obstacles(context):
     """Obstacles raised at the period's meetings (`ObstaclePage.raised_at`), and those brought
     to DAPIX during the period (an ObstacleStatusChange to `raised_with_dapix`)."""
-    from knowledge.models import ObstaclePage, ObstacleStatusChange
-
     parts = []
     raised = []
     if context.meeting_ids:
@@ -89,8 +87,6 @@ def build_obstacles(context):
         .order_by("changed_at", "pk")
     )
     if changes:
-        from meetings.report import day
-
         items = format_html_join(
             "",
             "<li><strong>{}</strong> ({})</li>",
@@ -108,8 +104,9 @@ def build_obstacles(context):
     return "".join(str(part) for part in parts)
 
 
-def register():
-    from meetings.report import register_report_section
-
-    register_report_section("best_practices", "Best practices presented", 70, build_best_practices)
-    register_report_section("obstacles", "Obstacles raised", 80, build_obstacles)
+def sections():
+    """The knowledge app's section types (its `register_report_section` hook)."""
+    return [
+        ReportSectionType("best_practices", "Best practices presented", 70, build_best_practices),
+        ReportSectionType("obstacles", "Obstacles raised", 80, build_obstacles),
+    ]

@@ -7,7 +7,14 @@ from knowledge import selectors
 from knowledge.models import BestPracticePage, FactSheetPage, KnowledgeDocumentPage, ObstaclePage
 from portal import site_search
 
-site_search.register(FactSheetPage, queryset=selectors.fact_sheets_for_search)
-site_search.register(BestPracticePage, queryset=selectors.best_practices_for_search)
-site_search.register(ObstaclePage, queryset=selectors.obstacles_for_search)
-site_search.register(KnowledgeDocumentPage, queryset=selectors.knowledge_documents_for_search)
+
+def sources():
+    """The knowledge app's search sources (its `register_search_source` hook)."""
+    return [
+        site_search.search_source(FactSheetPage, queryset=selectors.fact_sheets_for_search),
+        site_search.search_source(BestPracticePage, queryset=selectors.best_practices_for_search),
+        site_search.search_source(ObstaclePage, queryset=selectors.obstacles_for_search),
+        site_search.search_source(
+            KnowledgeDocumentPage, queryset=selectors.knowledge_documents_for_search
+        ),
+    ]

@@ -27,9 +27,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from modelsearch.index import insert_or_update_object
 from wagtail.documents import get_document_model
 
-from knowledge import permissions
+from knowledge import permissions, selectors
 from knowledge.extraction import ExtractionError, extract_text_isolated
 from knowledge.models import (
     BestPracticePage,
@@ -43,6 +44,7 @@ from knowledge.models import (
     ReviewReminder,
 )
 from portal.models import Role, RoleGroup, User
+from portal.tasks import _page_path, absolute_url
 
 PAGES_WITH_DOCUMENTS = (FactSheetPage, BestPracticePage, ObstaclePage, KnowledgeDocumentPage)
 
@@ -154,7 +156,10 @@ def knowledge_page_published(*, page):
     """Hand-offs after a knowledge page is published: extract its documents' text (which
     re-indexes the page when done) and re-index the page itself, now that its child rows
     (rules, contacts, attachments) are saved."""
-    from knowledge.tasks import extract_document_text, reindex_knowledge_page
+    from knowledge.tasks import (  # cycle: knowledge.tasks imports the services
+        extract_document_text,
+        reindex_knowledge_page,
+    )
 
     document_ids = list(page.documents.values_list("document_id", flat=True))
     for document_id in document_ids:
@@ -170,8 +175,6 @@ def pages_with_document(document_id):
 
 
 def page_reindex(*, page):
-    from modelsearch.index import insert_or_update_object
-
     insert_or_update_object(page)
 
 
@@ -247,9 +250,6 @@ def review_reminders_send(*, today=None):
     """Email each country's national editors one digest of their overdue fact sheets, once per
     calendar month (ReviewReminder records what was sent). Returns the number of countries
     reminded this time."""
-    from knowledge import selectors
-    from portal.tasks import _page_path, absolute_url
-
     today = today or timezone.localdate()
     month = today.replace(day=1)
     overdue = defaultdict(list)

@@ -18,13 +18,19 @@ from knowledge.models import (
     KnowledgeDocumentPage,
     ObstaclePage,
 )
+from knowledge.services import (
+    fact_sheet_editor_groups_sync,
+    knowledge_page_published,
+    obstacle_status_record,
+    pages_with_document,
+)
+from knowledge.tasks import extract_document_text
+from portal.models import RoleGroup
 
 User = get_user_model()
 
 
 def _published(sender, instance, **kwargs):
-    from knowledge.services import knowledge_page_published
-
     knowledge_page_published(page=instance)
 
 
@@ -34,8 +40,6 @@ for _model in (FactSheetPage, BestPracticePage, KnowledgeDocumentPage, ObstacleP
 
 @receiver(page_published, sender=ObstaclePage, dispatch_uid="knowledge-obstacle-status")
 def record_obstacle_status(sender, instance, revision=None, **kwargs):
-    from knowledge.services import obstacle_status_record
-
     obstacle_status_record(obstacle=instance, user=getattr(revision, "user", None))
 
 
@@ -45,8 +49,6 @@ def document_saved(sender, instance, created=False, raw=False, update_fields=Non
         return  # a new document is extracted when a knowledge page using it is published
     if update_fields is not None and "file" not in update_fields:
         return  # e.g. Wagtail filling in file_hash: the file itself did not change
-    from knowledge.services import pages_with_document
-    from knowledge.tasks import extract_document_text
 
     if pages_with_document(instance.pk):
         extract_document_text.enqueue(document_id=instance.pk)
@@ -56,8 +58,6 @@ def document_saved(sender, instance, created=False, raw=False, update_fields=Non
 def user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    from knowledge.services import fact_sheet_editor_groups_sync
-    from portal.models import RoleGroup
 
     role_group_ids = set(RoleGroup.objects.values_list("group_id", flat=True))
     if not reverse:
@@ -74,6 +74,5 @@ def user_saved(sender, instance, created=False, raw=False, update_fields=None, *
         return
     if update_fields is not None and not {"organisation", "is_active"} & set(update_fields):
         return
-    from knowledge.services import fact_sheet_editor_groups_sync
 
     fact_sheet_editor_groups_sync(user=instance)

@@ -8,23 +8,23 @@
   cron runs that command monthly (README).
 """
 
+import datetime
+
 from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page
 
+from knowledge.services import document_text_extract, page_reindex, review_reminders_send
+
 
 @task()
 def extract_document_text(*, document_id):
-    from knowledge.services import document_text_extract
-
     record = document_text_extract(document_id=document_id)
     return bool(record and not record.error)
 
 
 @task()
 def reindex_knowledge_page(*, page_id):
-    from knowledge.services import page_reindex
-
     page = Page.objects.live().filter(pk=page_id).specific().first()
     if page is not None:
         page_reindex(page=page)
@@ -33,9 +33,5 @@ def reindex_knowledge_page(*, page_id):
 @task()
 def remind_overdue_fact_sheets(*, today=None):
     """`today` (ISO date) only for tests and catch-up runs."""
-    import datetime
-
-    from knowledge.services import review_reminders_send
-
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return review_reminders_send(today=day)

@@ -15,6 +15,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from knowledge import demo, panels, report_sections, search
 from knowledge.models import (
     DocumentText,
     FactSheetPage,
@@ -93,3 +94,34 @@ def keep_fact_sheets_in_their_country(request, page, destination):
         "instead of moving it.",
     )
     return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+# --- How knowledge plugs into the portal (portal.plugins) -------------------------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return panels.FactSheetsToReviewPanel
+
+
+@hooks.register("register_report_section")
+def report_section_types():
+    return report_sections.sections()
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return [demo.seed_fact_sheets, demo.seed_practices_and_obstacles]
+
+
+@hooks.register("register_api_router")
+def api_routers():
+    return [
+        ("/factsheets", "knowledge.api.factsheets_router"),
+        ("/compare", "knowledge.api.compare_router"),
+    ]
+
+
+@hooks.register("register_search_source")
+def search_sources():
+    return search.sources()

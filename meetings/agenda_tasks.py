@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from meetings.models import AgencyInvitation
+from meetings.selectors import meeting_absolute_url
 from portal.models import Role, User
 
 
@@ -26,7 +27,6 @@ def send_agency_invitation(*, invitation_id):
     )
     if not claimed:
         return 0
-    from meetings.selectors import meeting_absolute_url
 
     recipients = list(
         User.objects.filter(

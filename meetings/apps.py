@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Network meetings"
 
     def ready(self):
-        from meetings import demo, panels, report, signal_handlers  # noqa: F401
+        from meetings import signal_handlers  # noqa: F401 - connects the receivers, once

@@ -4,9 +4,26 @@ and one coming in Dublin under the Irish Presidency (2026 H2). Idempotent (by sl
 import datetime
 import zoneinfo
 
-from meetings.models import MeetingPage
-from meetings.services import meeting_create
-from portal.demo import demo_user, register_seeder
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import (
+    ActivityReport,
+    AgencyInvitation,
+    AgendaProposal,
+    Attendance,
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    Feedback,
+    MeetingPage,
+    Minutes,
+    Registration,
+)
+from meetings.report import default_period
+from meetings.services import activity_report_create, meeting_create
+from portal.demo import demo_user
+from portal.models import Country, Organisation
 
 DEMO_MEETINGS = [
     {
@@ -37,7 +54,6 @@ DEMO_MEETINGS = [
 ]
 
 
-@register_seeder
 def seed_meetings(report):
     for spec in DEMO_MEETINGS:
         if MeetingPage.objects.filter(slug=spec["slug"]).exists():
@@ -61,17 +77,10 @@ def seed_meetings(report):
 # --- Agenda: proposals, agenda, minutes, action items --------------------------------------
 
 
-@register_seeder
 def seed_agenda(report):
     """Proposals (one supported, one accepted) and a draft agenda for the Dublin meeting;
     approved minutes and action items (one still open, carried to Dublin) for Nicosia.
     Idempotent: a meeting that already has proposals, or minutes, is left alone."""
-    from django.utils import timezone
-
-    from meetings import services
-    from meetings.models import AgencyInvitation, AgendaProposal, Minutes
-    from portal.models import Country, Organisation
-
     presidency = demo_user("presidency.ie@example.eu")
     approver = demo_user("approver.ie@example.eu")
     head_be = demo_user("head.be@example.eu")
@@ -171,21 +180,10 @@ def seed_agenda(report):
 # --- Date polls, attendance, feedback (m-polls) --------------------------------------------
 
 
-@register_seeder
 def seed_meeting_polls_and_followup(report):
     """The coming Dublin meeting gets an open date poll (two candidates) answered by Belgium,
     Germany and France; the held Nicosia meeting gets delegates, their attendance and two
     feedback answers. Idempotent: nothing is added where a poll or delegates exist."""
-    from meetings.models import (
-        Attendance,
-        DatePoll,
-        DatePollAnswer,
-        DatePollOption,
-        Feedback,
-        Registration,
-    )
-    from portal.models import Country, Organisation
-
     dublin = MeetingPage.objects.filter(slug="heads-of-spoc-dublin-2026").first()
     if dublin is not None and not DatePoll.objects.filter(meeting=dublin).exists():
         tz = dublin.tzinfo
@@ -254,18 +252,12 @@ def seed_meeting_polls_and_followup(report):
 # --- Activity report ------------------------------------------------------------------------
 
 
-@register_seeder
 def seed_activity_report(report):
     """A draft activity report for the current semester, by the Presidency's demo editor."""
-    from meetings.models import ActivityReport
-    from meetings.report import default_period
-    from meetings.services import activity_report_create
-    from portal.models import User
-
     start, end, _ = default_period()
     if ActivityReport.objects.filter(period_start=start, period_end=end).exists():
         return
-    editor = User.objects.filter(email="presidency.ie@example.eu").first()
+    editor = demo_user("presidency.ie@example.eu")
     if editor is None:
         return
     activity_report_create(actor=editor, period_start=start, period_end=end)

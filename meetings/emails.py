@@ -2,7 +2,7 @@
 are plain-text templates under meetings/templates/meetings/email/."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -91,8 +91,6 @@ def send_meeting_reminder(*, meeting, registration):
 
 def send_date_poll_decision(*, meeting, recipients):
     """The chosen date, to the Heads of SPOC (one message each)."""
-    from django.core.mail import get_connection
-
     body = render_to_string("meetings/email/date_poll_decided.txt", _context(meeting))
     with get_connection() as connection:
         connection.send_messages(

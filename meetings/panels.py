@@ -3,11 +3,11 @@
 from django.urls import reverse
 
 from meetings import permissions, selectors
-from meetings.models import MeetingIndexPage
-from portal.dashboard import DashboardPanel, register_panel
+from meetings.models import ActivityReport, MeetingIndexPage
+from meetings.report import day, default_period
+from portal.dashboard import DashboardPanel
 
 
-@register_panel
 class NextMeetingsPanel(DashboardPanel):
     name = "next-meetings"
     title = "Next meetings"
@@ -30,7 +30,6 @@ class NextMeetingsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class SemesterCheckPanel(DashboardPanel):
     """Warns the Presidency when the current or the next semester has no meeting planned:
     the network meets at least twice a year, once per Presidency."""
@@ -54,7 +53,6 @@ class SemesterCheckPanel(DashboardPanel):
         }
 
 
-@register_panel
 class ActivityReportPanel(DashboardPanel):
     """The Presidency's activity report to DAPIX for the current semester: not started, in
     draft or approved."""
@@ -69,9 +67,6 @@ class ActivityReportPanel(DashboardPanel):
         return permissions.is_presidency(request.user)
 
     def get_context(self, request):
-        from meetings.models import ActivityReport
-        from meetings.report import day, default_period
-
         start, end, term = default_period()
         report = ActivityReport.objects.filter(period_start=start, period_end=end).first()
         return {

@@ -1,5 +1,6 @@
 """Who may see what of a meeting. Used by selectors, views, feeds and the API alike."""
 
+from meetings.models import Registration
 from portal.models import OrganisationKind, Role
 
 PRESIDENCY_ROLES = frozenset({Role.PRESIDENCY, Role.PRESIDENCY_APPROVER, Role.ADMIN})
@@ -23,8 +24,6 @@ def can_see_online_link(user, meeting):
 def meetings_registered_for(user, meeting_ids):
     """The ids, among `meeting_ids`, of the meetings for which the user holds a confirmed
     seat (one query, for feeds of many meetings)."""
-    from meetings.models import Registration
-
     if not can_see_meetings(user) or not user.email:
         return set()
     return set(

@@ -1,12 +1,14 @@
 """The activity report to the Council's DAPIX working party: the draft built from the stored
 data for a period.
 
-The report is a list of numbered sections. Each section type is registered here with
-`register_report_section(key, heading, order, builder)`; meetings registers its own (below),
-other apps register theirs from their AppConfig.ready (the knowledge app: best practices
-presented, obstacles raised — see knowledge/report_sections.py), so meetings never imports
-them. A builder takes the `ReportContext` and returns HTML (sanitised again on the way into
-the report); an empty string means there is nothing to report.
+The report is a list of numbered sections. Each section type is a `ReportSectionType(key,
+heading, order, builder)` returned by a `register_report_section` hook (portal.plugins) in an
+app's wagtail_hooks.py: meetings' own are `SECTIONS` (below); other apps return theirs (the
+knowledge app: best practices presented, obstacles raised — see knowledge/report_sections.py),
+so meetings never imports them. Sections come in `order`, then by key; a later hook replaces
+an earlier section of the same key. A builder takes the `ReportContext` and returns HTML
+(sanitised again on the way into the report); an empty string means there is nothing to
+report.
 
 The context fetches each kind of data once, for every meeting of the period together: the
 number of queries does not grow with the number of meetings (pinned by a test).
@@ -23,6 +25,11 @@ import nh3
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
+
+from meetings.models import ActionItem, AgendaItem, MeetingPage, Minutes, Registration, TopicKind
+from portal import plugins
+from portal.models import Country
+from portal.reference import presidency_on
 
 # --- Sanitising -----------------------------------------------------------------------------
 
@@ -87,28 +94,27 @@ class ReportSectionType:
     builder: Callable
 
 
-_registry = {}
+def _in_report_order(section_types):
+    by_key = {}
+    for section in section_types:
+        if not section.key or not section.heading:
+            raise ValueError("A report section needs a key and a heading.")
+        by_key[section.key] = section  # a later hook replaces an earlier one
+    ordered = sorted(by_key.values(), key=lambda section: (section.order, section.key))
+    return {section.key: section for section in ordered}
 
 
-def register_report_section(key, heading, order, builder):
-    """Add (or replace, by key) a section type of the activity report."""
-    if not key or not heading:
-        raise ValueError("A report section needs a key and a heading.")
-    _registry[key] = ReportSectionType(key=key, heading=heading, order=order, builder=builder)
-    return builder
-
-
-def unregister_report_section(key):
-    _registry.pop(key, None)
+def _section_types():
+    return plugins.collect(plugins.REPORT_SECTION, _in_report_order)
 
 
 def report_section_types():
-    """The registered section types, in report order."""
-    return sorted(_registry.values(), key=lambda section: (section.order, section.key))
+    """The section types of the `register_report_section` hooks, in report order."""
+    return list(_section_types().values())
 
 
 def report_section_type(key):
-    return _registry.get(key)
+    return _section_types().get(key)
 
 
 # --- The data of a period -------------------------------------------------------------------
@@ -155,8 +161,6 @@ class ReportContext:
     def meetings(self):
         """Published meetings that took place in the period (by their first day, in their own
         time zone): marked held, or over and neither cancelled nor postponed."""
-        from meetings.models import MeetingPage
-
         margin = datetime.timedelta(days=1)  # time zones: settle on the local date below
         candidates = (
             MeetingPage.objects.live()
@@ -181,8 +185,6 @@ class ReportContext:
         """Per delegation (country or agency): meetings attended, delegates present, in person
         and remote. From the attendance records; for a meeting without any record, from its
         confirmed registrations (listed in `estimated`)."""
-        from meetings.models import Registration
-
         registrations = list(
             Registration.objects.filter(meeting_id__in=self.meeting_ids)
             .select_related("country", "organisation", "attendance_record")
@@ -233,14 +235,10 @@ class ReportContext:
 
     @cached_property
     def countries(self):
-        from portal.models import Country
-
         return list(Country.objects.order_by("name"))
 
     @cached_property
     def agenda_items(self):
-        from meetings.models import AgendaItem
-
         return list(
             AgendaItem.objects.filter(meeting_id__in=self.meeting_ids)
             .select_related("presenter_country", "presenter_organisation")
@@ -250,8 +248,6 @@ class ReportContext:
     @cached_property
     def approved_minutes(self):
         """Approved minutes by meeting id, with their approved version."""
-        from meetings.models import Minutes
-
         return {
             minutes.meeting_id: minutes
             for minutes in Minutes.objects.filter(
@@ -263,8 +259,6 @@ class ReportContext:
     def action_items(self):
         """Actions decided at the period's meetings, plus those decided earlier that are
         still open or were closed during the period."""
-        from meetings.models import ActionItem
-
         still_open = [ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS]
         return list(
             ActionItem.objects.filter(
@@ -298,8 +292,6 @@ def _attendance_record(registration):
 
 
 def build_introduction(context):
-    from portal.reference import presidency_on
-
     term = presidency_on(context.period_start)
     held = len(context.meetings)
     parts = [
@@ -408,8 +400,6 @@ def build_attendance(context):
 
 
 def build_topics(context):
-    from meetings.models import TopicKind
-
     if not context.agenda_items:
         return ""
     by_kind = defaultdict(list)
@@ -472,8 +462,6 @@ def build_conclusions(context):
 
 
 def build_actions(context):
-    from meetings.models import ActionItem
-
     items = context.action_items
     if not items:
         return ""
@@ -521,12 +509,14 @@ def build_actions(context):
     return "".join(str(part) for part in parts)
 
 
-register_report_section("introduction", "Introduction", 10, build_introduction)
-register_report_section("meetings", "Meetings held", 20, build_meetings)
-register_report_section("attendance", "Attendance", 30, build_attendance)
-register_report_section("topics", "Agenda topics", 40, build_topics)
-register_report_section("conclusions", "Conclusions", 50, build_conclusions)
-register_report_section("actions", "Action items and their status", 60, build_actions)
+SECTIONS = [
+    ReportSectionType("introduction", "Introduction", 10, build_introduction),
+    ReportSectionType("meetings", "Meetings held", 20, build_meetings),
+    ReportSectionType("attendance", "Attendance", 30, build_attendance),
+    ReportSectionType("topics", "Agenda topics", 40, build_topics),
+    ReportSectionType("conclusions", "Conclusions", 50, build_conclusions),
+    ReportSectionType("actions", "Action items and their status", 60, build_actions),
+]
 
 
 # --- The draft ------------------------------------------------------------------------------
@@ -535,8 +525,6 @@ register_report_section("actions", "Action items and their status", 60, build_ac
 def default_period(today=None):
     """The current Presidency semester; outside the rota, the current calendar half-year.
     Returns (start, end, term or None)."""
-    from portal.reference import presidency_on
-
     today = today or timezone.localdate()
     term = presidency_on(today)
     if term is not None:

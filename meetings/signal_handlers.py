@@ -6,12 +6,11 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from meetings.models import MeetingPage
+from meetings.services import meeting_calendar_sync, meeting_delegate_cap_change
 
 
 @receiver(page_published, sender=MeetingPage)
 def sync_calendar_identity(sender, instance, **kwargs):
-    from meetings.services import meeting_calendar_sync
-
     meeting_calendar_sync(meeting=instance)
 
 
@@ -20,6 +19,4 @@ def sync_calendar_identity(sender, instance, **kwargs):
 
 @receiver(page_published, sender=MeetingPage)
 def fill_seats_after_cap_change(sender, instance, **kwargs):
-    from meetings.services import meeting_delegate_cap_change
-
     meeting_delegate_cap_change(meeting=instance)

@@ -6,7 +6,9 @@ import datetime
 
 from django_tasks import task
 
-from meetings import services
+from meetings import emails, services
+from meetings.models import DatePoll
+from portal.models import Role, User
 
 
 @task()
@@ -39,10 +41,6 @@ def send_meeting_reminders(now=None):
 @task()
 def send_date_poll_decision(*, poll_id):
     """Tell every Head of SPOC the date the Presidency picked."""
-    from meetings import emails
-    from meetings.models import DatePoll
-    from portal.models import Role, User
-
     poll = DatePoll.objects.select_related("meeting").filter(pk=poll_id).first()
     if poll is None or poll.status != DatePoll.Status.DECIDED:
         return 0

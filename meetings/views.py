@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import agenda_forms, calendar, permissions, selectors, services
+from meetings import agenda_forms, calendar, permissions, report_exports, selectors, services
 from meetings.forms import (
     ActivityReportCreateForm,
     ActivityReportSectionForm,
@@ -22,6 +22,7 @@ from meetings.forms import (
     SwapForm,
 )
 from meetings.models import ActionItem, AgendaItem, AgendaProposal, DatePoll, MeetingIndexPage
+from meetings.report import default_period, html_for_editing
 from portal.exports import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, download_response
 from portal.models import AccessToken, Country
 from portal.tokens import access_token_reset, user_for_access_token
@@ -662,8 +663,6 @@ def _report_editor_or_403(request):
 
 
 def _report_list_page(request, form=None, status=200):
-    from meetings.report import default_period
-
     can_edit = permissions.can_edit_activity_reports(request.user)
     if can_edit and form is None:
         start, end, _ = default_period()
@@ -699,8 +698,6 @@ def report_create(request):
 
 
 def _report_detail_page(request, report, *, section_forms=None, error=None, status=200):
-    from meetings.report import html_for_editing
-
     user = request.user
     sections = selectors.activity_report_sections(report)
     can_edit = permissions.can_edit_activity_reports(user) and not report.is_approved
@@ -781,8 +778,6 @@ def report_approve(request, report_id):
 
 @require_GET
 def report_pdf(request, report_id):
-    from meetings import report_exports
-
     report = _report_or_404(request, report_id)
     body = report_exports.report_pdf(report, selectors.activity_report_sections(report))
     return download_response(
@@ -792,8 +787,6 @@ def report_pdf(request, report_id):
 
 @require_GET
 def report_docx(request, report_id):
-    from meetings import report_exports
-
     report = _report_or_404(request, report_id)
     body = report_exports.report_docx(report, selectors.activity_report_sections(report))
     return download_response(

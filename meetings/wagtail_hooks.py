@@ -5,13 +5,14 @@ Read-only listings for the Presidency (and administrators), with filters: the wr
 through the meeting page, where the services apply the rules (who may propose, support,
 accept, update an action). Nothing can be added, changed or deleted here."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from meetings import permissions
+from meetings import demo, panels, permissions, report
 from meetings.models import ActionItem, AgendaProposal
 
 
@@ -25,8 +26,6 @@ class PresidencyReadOnlyPolicy(ModelPermissionPolicy):
         return "view" in actions and permissions.is_presidency(user)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
         users = get_user_model().objects.filter(is_active=True)
         if "view" not in actions:
             return users.none()
@@ -79,3 +78,31 @@ class MeetingFollowUpGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_meeting_follow_up():
     return MeetingFollowUpGroup()
+
+
+# --- How meetings plugs into the portal (portal.plugins) --------------------------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return [panels.NextMeetingsPanel, panels.SemesterCheckPanel, panels.ActivityReportPanel]
+
+
+@hooks.register("register_report_section")
+def report_sections():
+    return report.SECTIONS
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return [
+        demo.seed_meetings,
+        demo.seed_agenda,
+        demo.seed_meeting_polls_and_followup,
+        demo.seed_activity_report,
+    ]
+
+
+@hooks.register("register_api_router")
+def api_router():
+    return ("/meetings", "meetings.api.router")

@@ -1,5 +1,6 @@
-"""The portal's JSON API (/api/v1/). Modules add their routers with `api.add_router()` before
-portal.urls is imported (e.g. in their AppConfig.ready()).
+"""The portal's JSON API (/api/v1/). Apps mount their routers by returning a `(prefix,
+router or its dotted path)` pair from a `register_api_router` hook in their wagtail_hooks.py
+(portal.plugins); the routers are added once, when the URLs or the schema are first asked for.
 
 Authentication: a per-user token sent as `Authorization: Bearer <token>` (Wagtail's hashed
 APIToken, created on the account page), or the browser session (with CSRF on unsafe methods).
@@ -27,6 +28,7 @@ from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
+from portal import plugins
 from portal.reference import country_by_code, presidency_on
 from portal.selectors import api_token_usable, reference_countries
 
@@ -66,7 +68,29 @@ class PortalBearerAuth(BearerTokenAuth):
         return api_token
 
 
-api = NinjaAPI(
+class PortalAPI(NinjaAPI):
+    """NinjaAPI that adds the `register_api_router` hooks' routers at first use."""
+
+    _routers_mounted = False
+
+    def mount_routers(self):
+        if self._routers_mounted:
+            return
+        self._routers_mounted = True
+        for prefix, router in plugins.collect(plugins.API_ROUTER):
+            self.add_router(prefix, router)
+
+    @property
+    def urls(self):
+        self.mount_routers()
+        return super().urls
+
+    def get_openapi_schema(self, **kwargs):
+        self.mount_routers()
+        return super().get_openapi_schema(**kwargs)
+
+
+api = PortalAPI(
     title="SPOC Network Portal API",
     version="1",
     description=(
@@ -271,10 +295,3 @@ def api_urls():
     patterns = [*patterns, re_path(r"^(?P<path>.*)$", _not_found)]
     return patterns, app_name, namespace
 
-
-api.add_router("/search", "portal.api_search.router")
-api.add_router("/meetings", "meetings.api.router")
-api.add_router("/factsheets", "knowledge.api.factsheets_router")
-api.add_router("/compare", "knowledge.api.compare_router")
-api.add_router("/cases", "cases.api.router")
-api.add_router("/training", "training.api.router")

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "SPOC Network Portal"
 
     def ready(self):
-        from portal import panels, signal_handlers  # noqa: F401
+        from portal import signal_handlers  # noqa: F401 - connects the receivers, once
 
 
 class PortalUsersAppConfig(WagtailUsersAppConfig):

@@ -1,7 +1,6 @@
-"""The home dashboard's panel registry. Apps register panels in their AppConfig.ready() or
-wagtail_hooks module:
+"""The home dashboard's panels. An app defines a panel class and returns it from a
+`register_dashboard_panel` hook in its wagtail_hooks.py (portal.plugins):
 
-    @register_panel
     class MyPanel(DashboardPanel):
         name = "my-panel"
         title = "My things"
@@ -10,15 +9,21 @@ wagtail_hooks module:
 
         def is_visible(self, request): ...
         def get_context(self, request): ...
+
+    @hooks.register("register_dashboard_panel")
+    def dashboard_panels():
+        return MyPanel
+
+Panels show in `order`, then by name; names are unique.
 """
 
 import logging
 
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
+from portal import plugins
 
-_registry = []
+logger = logging.getLogger(__name__)
 
 
 class DashboardPanel:
@@ -34,23 +39,20 @@ class DashboardPanel:
         return {}
 
 
-def register_panel(panel_class):
-    if not panel_class.name or not panel_class.template_name:
-        raise ValueError("A dashboard panel needs a name and a template_name.")
-    if any(existing.name == panel_class.name for existing in _registry):
-        raise ValueError(f"A dashboard panel named {panel_class.name!r} is already registered.")
-    _registry.append(panel_class)
-    _registry.sort(key=lambda cls: (cls.order, cls.name))
-    return panel_class
-
-
-def unregister_panel(name):
-    """Remove a panel by name (for tests, or an app that replaces another's panel)."""
-    _registry[:] = [cls for cls in _registry if cls.name != name]
+def _checked_panels(panel_classes):
+    names = set()
+    for panel_class in panel_classes:
+        if not panel_class.name or not panel_class.template_name:
+            raise ValueError("A dashboard panel needs a name and a template_name.")
+        if panel_class.name in names:
+            raise ValueError(f"A dashboard panel named {panel_class.name!r} is already registered.")
+        names.add(panel_class.name)
+    return tuple(sorted(panel_classes, key=lambda cls: (cls.order, cls.name)))
 
 
 def registered_panels():
-    return list(_registry)
+    """Every panel class of the `register_dashboard_panel` hooks, in dashboard order."""
+    return list(plugins.collect(plugins.DASHBOARD_PANEL, _checked_panels))
 
 
 def panels_for(request):
@@ -58,7 +60,7 @@ def panels_for(request):
     panel raised: one broken panel is logged and shown as unavailable, the dashboard and the
     other panels still render."""
     result = []
-    for panel_class in _registry:
+    for panel_class in registered_panels():
         panel = panel_class()
         entry = {"name": panel.name, "title": panel.title, "html": "", "failed": False}
         try:

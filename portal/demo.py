@@ -1,5 +1,7 @@
-"""Demo content for `manage.py seed_demo`. Each module registers a seeder; seeders must be
-idempotent (look up by natural key, create only what is missing)."""
+"""Demo content for `manage.py seed_demo`. Each app returns its seeders from a
+`register_demo_seeder` hook in its wagtail_hooks.py (portal.plugins); they run in the hooks'
+order (INSTALLED_APPS order, the portal's users first). Seeders must be idempotent (look up by
+natural key, create only what is missing)."""
 
 import datetime
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from portal import plugins
 from portal.models import (
     Organisation,
     Role,
@@ -20,14 +23,6 @@ from portal.services import _apply_roles
 
 DEMO_PASSWORD = "spoc-demo-2026"  # noqa: S105 - public demo password, dev settings only
 
-_seeders = []
-
-
-def register_seeder(func):
-    _seeders.append(func)
-    return func
-
-
 def demo_user(email):
     """The demo user with this email, or None (before the portal's seeder ran)."""
     return User.objects.filter(email=email).first()
@@ -36,7 +31,7 @@ def demo_user(email):
 @transaction.atomic
 def run_seeders():
     report = {"logins": []}
-    for seeder in _seeders:
+    for seeder in plugins.collect(plugins.DEMO_SEEDER):
         seeder(report)
     return report
 
@@ -98,7 +93,6 @@ DEMO_USERS = [
 ]
 
 
-@register_seeder
 def seed_users(report):
     for email, first, last, org_slug, roles, description in DEMO_USERS:
         user = User.objects.filter(email=email).first()
@@ -146,7 +140,6 @@ DEMO_UPDATES = [
 ]
 
 
-@register_seeder
 def seed_updates(report):
     index = UpdateIndexPage.objects.first()
     if index is None:

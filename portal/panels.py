@@ -1,9 +1,8 @@
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 from portal.models import UpdateIndexPage
 from portal.selectors import update_list
 
 
-@register_panel
 class LatestUpdatesPanel(DashboardPanel):
     """The five newest published Presidency updates the user may see."""
 

@@ -14,6 +14,8 @@ from collections import Counter
 
 from django.conf import settings
 
+from portal.tasks import record_search_queries
+
 MAX_PENDING_QUERIES = 200
 
 _lock = threading.Lock()
@@ -49,7 +51,6 @@ def flush():
         _since = None
     if not hits:
         return
-    from portal.tasks import record_search_queries
 
     record_search_queries.enqueue(hits=hits, misses=misses)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from portal import permissions
-from portal.models import Invitation, Organisation, Role, UpdatePage, User
+from portal.models import Country, Invitation, Organisation, Role, UpdatePage, User
 from portal.visibility import visible_pages
 
 
@@ -182,6 +182,4 @@ def api_token_usable(plaintext):
 
 def reference_countries():
     """The network's countries with their SPOC, by name. Reference data: every user may read."""
-    from portal.models import Country
-
     return Country.objects.select_related("spoc").order_by("name")

@@ -8,11 +8,21 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import APIToken
 
 from portal import permissions, selectors
-from portal.models import AccessToken, Invitation, Role, RoleGroup, UpdateNotification, User
+from portal.models import (
+    AccessToken,
+    Invitation,
+    Role,
+    RoleGroup,
+    SearchMiss,
+    UpdateNotification,
+    User,
+)
 from portal.selectors import hash_invitation_token
 
 
@@ -60,7 +70,7 @@ def invitation_create(*, actor, email, organisation, roles):
         created_at=now,
         expires_at=now + timedelta(days=settings.PORTAL_INVITATION_DAYS),
     )
-    from portal.tasks import send_invitation_email
+    from portal.tasks import send_invitation_email  # cycle: portal.tasks imports the services
 
     invitation_id = invitation.pk
     transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id))
@@ -299,7 +309,7 @@ def update_email_queue(*, page):
         # the task claims the notification atomically, so duplicates send nothing.
         notification.queued_at = timezone.now()
         notification.save(update_fields=["queued_at"])
-    from portal.tasks import send_update_notification
+    from portal.tasks import send_update_notification  # cycle: portal.tasks imports the services
 
     page_id = page.pk
     transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page_id))
@@ -311,9 +321,6 @@ def update_email_queue(*, page):
 def search_queries_record(*, hits, misses, date=None):
     """Add counted site searches to the query log: `hits` {query: searches} to Wagtail's
     search-promotion daily hits, `misses` {query: searches that found nothing} to SearchMiss."""
-    from django.db.models import F
-    from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
-
     date = date or timezone.localdate()
     for query_string, count in hits.items():
         query = Query.get(query_string)
@@ -325,10 +332,6 @@ def search_queries_record(*, hits, misses, date=None):
 
 def search_miss_record(*, query_string, count=1):
     """Count a site-search query that found nothing (normalised: trimmed, lower-cased)."""
-    from django.db.models import F
-
-    from portal.models import SearchMiss
-
     key = " ".join(query_string.split()).lower()[:255]
     if not key:
         return

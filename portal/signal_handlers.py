@@ -14,20 +14,18 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published
 
 from portal.models import UpdatePage
+from portal.services import update_email_queue, user_tokens_revoke
+from portal.visibility import user_groups_changed, view_restrictions_changed
 
 
 @receiver(page_published, sender=UpdatePage)
 def queue_update_email(sender, instance, **kwargs):
-    from portal.services import update_email_queue
-
     update_email_queue(page=instance)
 
 
 @receiver(post_save, sender=PageViewRestriction, dispatch_uid="portal-restriction-saved")
 @receiver(post_delete, sender=PageViewRestriction, dispatch_uid="portal-restriction-deleted")
 def forget_view_restriction_cache(sender, **kwargs):
-    from portal.visibility import view_restrictions_changed
-
     view_restrictions_changed()
 
 
@@ -58,8 +56,6 @@ def forget_cached_fragments(sender, **kwargs):
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="portal-user-groups")
 def forget_hidden_paths_of_user(sender, instance, action, **kwargs):
-    from portal.visibility import user_groups_changed
-
     if action in ("post_add", "post_remove", "post_clear") and isinstance(
         instance, get_user_model()
     ):
@@ -68,6 +64,4 @@ def forget_hidden_paths_of_user(sender, instance, action, **kwargs):
 
 @receiver(authenticator_removed)
 def revoke_tokens_when_a_factor_is_removed(sender, user, **kwargs):
-    from portal.services import user_tokens_revoke
-
     user_tokens_revoke(user=user)

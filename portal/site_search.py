@@ -10,17 +10,19 @@ What is searched
 - Live pages (`Page.objects.live().specific()`), minus pages under a view restriction the user
   does not pass (groups they are not in, passwords), minus page types of the `cases` app and
   page types registered below as sources of their own.
-- Models registered for site search with `register()`: each gives a function
+- Sources of their own: a `register_search_source` hook (portal.plugins) in an app's
+  wagtail_hooks.py returns `search_source(model, queryset=...)` objects, each with a function
   `queryset(user)` that returns only what that user may see (the permission scoping lives
-  there, not in views). Modules register in their AppConfig.ready()::
+  there, not in views)::
 
-      from portal import site_search
-      site_search.register(FactSheet, queryset=selectors.fact_sheets_for)
+      @hooks.register("register_search_source")
+      def search_sources():
+          return site_search.search_source(FactSheet, queryset=selectors.fact_sheets_for)
 
   `url(obj, request)` and `title(obj)` default to `obj.get_url(request)` (pages) or
   `obj.get_absolute_url()`, and `str(obj)`. Page models may be registered too (with a
   queryset built on `Model.objects.live()`); they then leave the generic page source.
-  Case data is never searchable here: registering a model of the `cases` app raises
+  Case data is never searchable here: a source for a model of the `cases` app raises
   ImproperlyConfigured (cases get their own, per-country search).
 
 Facets and filters: the `search_country` / `search_topic` convention
@@ -33,7 +35,7 @@ Facets and filters: the `search_country` / `search_topic` convention
   Filtering uses `queryset.filter(search_country=...)`, so these must be model fields (a
   denormalised CharField is fine); a plain property of the same name is shown on the result
   but gives no facet. A model whose FilterFields have other names passes
-  `register(..., country_field="...", topic_field="...")`. Models without them simply have no
+  `search_source(..., country_field="...", topic_field="...")`. Models without them simply have no
   country/topic; while a country or topic filter is active they are left out. Country labels
   are the country names (portal.Country), topic labels the slug made readable.
 - Facet counts for one dimension are computed with the filters of the other dimensions
@@ -60,6 +62,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from wagtail.models import Page, get_page_models
 
+from portal import plugins
 from portal.search import budget_spent, highlight, knows_word, suggestion, time_budget
 from portal.visibility import exclude_hidden, page_visible_to
 
@@ -111,15 +114,12 @@ class Source:
         return self.title(obj) if self.title is not None else _default_title(obj)
 
 
-_registry = {}
-
-
-def register(model, *, queryset, url=None, title=None, country_field=None, topic_field=None):
-    """Make `model` searchable on /search/ and /api/v1/search. `queryset(user)` must return
-    only the objects that user may see. `country_field`/`topic_field` name the FilterFields
-    used for the country/topic facets when they are not called search_country/search_topic."""
-    if model._meta.app_label in EXCLUDED_APPS:
-        raise ImproperlyConfigured(f"{model._meta.label}: case data is never in site search.")
+def search_source(model, *, queryset, url=None, title=None, country_field=None, topic_field=None):
+    """A source that makes `model` searchable on /search/ and /api/v1/search, once a
+    `register_search_source` hook returns it. `queryset(user)` must return only the objects
+    that user may see. `country_field`/`topic_field` name the FilterFields used for the
+    country/topic facets when they are not called search_country/search_topic."""
+    _refuse_case_data(model)
     if not hasattr(model, "get_search_fields"):
         raise ImproperlyConfigured(f"{model._meta.label} is not indexed (no index.Indexed).")
     fields = _filter_field_names(model)
@@ -130,7 +130,7 @@ def register(model, *, queryset, url=None, title=None, country_field=None, topic
     for name in (country_field, topic_field):
         if name is not None and name not in fields:
             raise ImproperlyConfigured(f"{model._meta.label}: {name} is not a FilterField.")
-    source = Source(
+    return Source(
         model=model,
         queryset=queryset,
         url=url,
@@ -138,16 +138,26 @@ def register(model, *, queryset, url=None, title=None, country_field=None, topic
         country_field=country_field,
         topic_field=topic_field,
     )
-    _registry[source.key] = source
-    return source
 
 
-def unregister(model):
-    _registry.pop(model._meta.label_lower, None)
+def _refuse_case_data(model):
+    if model._meta.app_label in EXCLUDED_APPS:
+        raise ImproperlyConfigured(f"{model._meta.label}: case data is never in site search.")
+
+
+def _by_key(sources):
+    for source in sources:
+        _refuse_case_data(source.model)
+    return {source.key: source for source in sources}  # a later hook replaces an earlier one
+
+
+def _sources():
+    """{key: source} of the `register_search_source` hooks, in the hooks' order."""
+    return plugins.collect(plugins.SEARCH_SOURCE, _by_key)
 
 
 def registered_sources():
-    return list(_registry.values())
+    return list(_sources().values())
 
 
 def _default_url(obj, request):
@@ -171,16 +181,17 @@ def _filter_field_names(model):
 
 def _page_types():
     """Page models in site search through the generic page source: {label: model}."""
+    sources = _sources()
     return {
         model._meta.label_lower: model
         for model in get_page_models()
-        if model._meta.app_label not in EXCLUDED_APPS and model._meta.label_lower not in _registry
+        if model._meta.app_label not in EXCLUDED_APPS and model._meta.label_lower not in sources
     }
 
 
 def search_types():
     """Every type a search can be restricted to: {key: label}."""
-    models = {**_page_types(), **{key: s.model for key, s in _registry.items()}}
+    models = {**_page_types(), **{key: s.model for key, s in _sources().items()}}
     return {key: _type_label(model) for key, model in sorted(models.items())}
 
 
@@ -208,10 +219,11 @@ class _PageUnit:
             from django.contrib.contenttypes.models import ContentType
 
             queryset = Page.objects.live().specific()
+            sources = _sources()
             excluded = [
                 model
                 for model in get_page_models()
-                if model._meta.app_label in EXCLUDED_APPS or model._meta.label_lower in _registry
+                if model._meta.app_label in EXCLUDED_APPS or model._meta.label_lower in sources
             ]
             if excluded:
                 cts = ContentType.objects.get_for_models(*excluded).values()
@@ -288,7 +300,7 @@ class _SourceUnit:
 
 
 def _units(user):
-    return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _registry.values()]
+    return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _sources().values()]
 
 
 def _search(unit, q, filters, operator="and", *, memo=None):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from portal.models import UpdateNotification, UpdatePage, User
+from portal.services import invitation_link_mint, search_queries_record
 from portal.visibility import users_who_may_see
 
 
@@ -19,8 +20,6 @@ def absolute_url(path):
 def send_invitation_email(*, invitation_id):
     """Mint the invitation's link and email it. The secret exists only here and in the
     message: the task's stored arguments and result hold the id alone."""
-    from portal.services import invitation_link_mint
-
     minted = invitation_link_mint(invitation_id=invitation_id)
     if minted is None:
         return False  # revoked, accepted or expired before the worker got to it
@@ -92,7 +91,5 @@ def send_update_notification(*, page_id):
 @task()
 def record_search_queries(*, hits, misses):
     """Write a batch of counted site searches to the query log (see portal.search_log)."""
-    from portal.services import search_queries_record
-
     search_queries_record(hits=hits, misses=misses)
     return sum(hits.values())

@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal import demo, panels
 from portal.models import Country, Organisation, PresidencyTerm, SearchMiss
 
 
@@ -144,3 +145,21 @@ def register_search_misses_report():
         icon_name="search",
         order=1000,
     )
+
+
+# --- How the portal plugs into itself (portal.plugins) ----------------------------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return panels.LatestUpdatesPanel
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return [demo.seed_users, demo.seed_updates]
+
+
+@hooks.register("register_api_router")
+def api_router():
+    return ("/search", "portal.api_search.router")

@@ -1,9 +1,11 @@
 """Factories shared by the test suite."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
-from portal.models import Organisation, Role, User
+from portal.models import Organisation, Role, UpdateIndexPage, UpdatePage, User
 from portal.services import _apply_roles
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
@@ -52,3 +54,34 @@ def admin_user(**kwargs):
     return UserFactory(
         organisation=Organisation.objects.get(slug="gsc"), roles=[Role.ADMIN], **kwargs
     )
+
+
+def make_update(
+    slug,
+    title=None,
+    *,
+    summary=None,
+    body="<p>Body.</p>",
+    date=datetime.date(2026, 11, 1),
+    audience="network",
+    live=True,
+):
+    """A Presidency update under the update index, read back from the database: published
+    (and so indexed: tasks run at once in tests), or with live=False a draft never published.
+    The title defaults to the slug made readable, the summary to "About <title>."."""
+    title = title or slug.replace("-", " ").capitalize()
+    page = UpdatePage(
+        title=title,
+        slug=slug,
+        summary=summary or f"About {title}.",
+        body=body,
+        date=date,
+        audience=audience,
+        live=live,
+    )
+    UpdateIndexPage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+    page.refresh_from_db()
+    return page

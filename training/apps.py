@@ -7,6 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from training import conf, demo, panels, report_sections, search  # noqa: F401
-
-        report_sections.register()
+        from training import conf  # noqa: F401

@@ -7,7 +7,7 @@ Germany's officer (officer.de@example.eu) is named a needs delegate by its head.
 
 import datetime
 
-from portal.demo import DEMO_USERS, register_seeder
+from portal.demo import DEMO_USERS, demo_user
 from portal.models import Role
 
 # The demo's CEPOL representative and a few more officers to nominate (seeded with the other
@@ -70,19 +70,12 @@ DEMO_NEEDS = {
 }
 
 
-def _user(email):
-    from portal.models import User
-
-    return User.objects.filter(email=email).first()
-
-
-@register_seeder
 def seed_training_needs(report):
     from portal.models import Country
     from training import services
     from training.models import NeedsAnswer, NeedsResponse, NeedsRound, TrainingTopic
 
-    trainer = _user("trainer.nl@example.eu")
+    trainer = demo_user("trainer.nl@example.eu")
     if trainer is None or NeedsRound.objects.filter(title=ROUND_TITLE).exists():
         return
     needs_round = services.needs_round_create(
@@ -97,8 +90,8 @@ def seed_training_needs(report):
     )
     services.needs_round_open(actor=trainer, needs_round=needs_round, now=OPENED)
     topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
-    heads = {"BE": _user("head.be@example.eu"), "DE": _user("head.de@example.eu")}
-    officer_de = _user("officer.de@example.eu")
+    heads = {"BE": demo_user("head.be@example.eu"), "DE": demo_user("head.de@example.eu")}
+    officer_de = demo_user("officer.de@example.eu")
     if heads["DE"] is not None and officer_de is not None:
         services.delegate_add(actor=heads["DE"], user=officer_de, kind="needs", now=OPENED)
         heads["DE"] = officer_de  # Germany's answers come from its delegate
@@ -224,7 +217,6 @@ DEMO_COURSES = [
 ]
 
 
-@register_seeder
 def seed_training_courses(report):
     from portal.models import Country
     from training import services
@@ -232,7 +224,7 @@ def seed_training_courses(report):
 
     topics = {topic.slug: topic for topic in TrainingTopic.objects.all()}
     for spec in DEMO_COURSES:
-        actor = _user(spec["by"])
+        actor = demo_user(spec["by"])
         if actor is None or Course.objects.filter(title=spec["course"]["title"]).exists():
             continue
         values = dict(spec["course"])
@@ -252,7 +244,6 @@ def seed_training_courses(report):
 NOMINATED = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
 
 
-@register_seeder
 def seed_training_nominations(report):
     """Nominations in every state (the demo sends no email: the actions are back-dated)."""
     from unittest import mock
@@ -263,7 +254,7 @@ def seed_training_nominations(report):
     if Nomination.objects.exists():
         return
     users = {
-        key: _user(f"{key}@example.eu")
+        key: demo_user(f"{key}@example.eu")
         for key in (
             "head.be",
             "head.de",
@@ -404,7 +395,6 @@ def _at(year, month, day, hour=9):
     return datetime.datetime(year, month, day, hour, 0, tzinfo=datetime.UTC)
 
 
-@register_seeder
 def seed_training_delivery(report):
     """A trainer pool (two vetted trainers, one proposal waiting), and a network session of
     November 2026 already given: its confirmed participants' attendance, their evaluation
@@ -429,7 +419,7 @@ def seed_training_delivery(report):
     )
 
     users = {
-        key: _user(f"{key}@example.eu")
+        key: demo_user(f"{key}@example.eu")
         for key in ("head.be", "head.de", "trainer.nl", "officer.be", "officer.de", "cepol")
     }
     if None in users.values() or Trainer.objects.exists():

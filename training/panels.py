@@ -14,11 +14,10 @@ rest, and costs a fixed number of queries (pinned in tests/training/test_panels.
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.dashboard import DashboardPanel, register_panel
+from portal.dashboard import DashboardPanel
 from training import permissions, summaries
 
 
-@register_panel
 class NeedsRoundsPanel(DashboardPanel):
     name = "training-needs"
     title = "Training needs to report"
@@ -37,7 +36,6 @@ class NeedsRoundsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class NominationApprovalsPanel(DashboardPanel):
     name = "training-approvals"
     title = "Nominations waiting for your approval"
@@ -62,7 +60,6 @@ class NominationApprovalsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class CountryParticipantsPanel(DashboardPanel):
     name = "training-participants"
     title = "Your country's coming training"
@@ -83,7 +80,6 @@ class CountryParticipantsPanel(DashboardPanel):
         }
 
 
-@register_panel
 class SessionsToStaffPanel(DashboardPanel):
     name = "training-staffing"
     title = "Training sessions to staff"
@@ -104,7 +100,6 @@ class SessionsToStaffPanel(DashboardPanel):
         }
 
 
-@register_panel
 class EvaluationsDuePanel(DashboardPanel):
     name = "training-evaluations"
     title = "Training evaluations due"

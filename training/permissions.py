@@ -7,6 +7,7 @@ services (enforcement), the selectors and the views (what to show) alike.
   (training.models.TrainingDelegate) to answer needs rounds for it."""
 
 from portal.models import Role
+from portal.permissions import is_admin  # the portal's one rule, also used here
 
 
 def is_member(user):
@@ -135,10 +136,6 @@ def can_see_online_link(user, session):
 # Contact Points), the organiser and the session's trainers (trainer records of the pool linked
 # to a portal account, see sessions_given); by nobody else. Trainers of a session see, they do
 # not decide.
-
-
-def is_admin(user):
-    return is_member(user) and user.is_superuser
 
 
 def is_organiser(user, course):

@@ -1,7 +1,8 @@
 """The training section of the activity report to DAPIX (see meetings.report): the sessions
 held in the report's period, their participants per country and their evaluation averages.
 
-`register()` is called from the training AppConfig.ready (meetings never imports training).
+`sections()` is returned by the training app's `register_report_section` hook (meetings never
+imports training).
 The data comes from `training.summaries.sessions_held` (two queries, whatever the number of
 sessions): sessions not cancelled whose first day is in the period and which have started by
 the time the report is drafted. Participants are those who attended (attended or partly on
@@ -111,7 +112,8 @@ def build_training(context):
     return "".join(str(part) for part in parts)
 
 
-def register():
-    from meetings.report import register_report_section
+def sections():
+    """The training section type (the training app's `register_report_section` hook)."""
+    from meetings.report import ReportSectionType
 
-    register_report_section("training", "Training", 65, build_training)
+    return [ReportSectionType("training", "Training", 65, build_training)]

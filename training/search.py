@@ -8,8 +8,11 @@ from portal import site_search
 from training import selectors_pool
 from training.models import Trainer
 
-site_search.register(
-    Trainer,
-    queryset=selectors_pool.trainers_for_search,
-    title=lambda trainer: f"{trainer.full_name} (trainer, {trainer.organisation})",
-)
+
+def sources():
+    """The trainer pool's search source (the training app's `register_search_source` hook)."""
+    return site_search.search_source(
+        Trainer,
+        queryset=selectors_pool.trainers_for_search,
+        title=lambda trainer: f"{trainer.full_name} (trainer, {trainer.organisation})",
+    )

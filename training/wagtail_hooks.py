@@ -8,6 +8,7 @@
 - Training delegates (read-only for administrators): who acts for which country; heads
   name them on /training/delegates/."""
 
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
@@ -15,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.wagtail_hooks import ReadMostlyPermissionPolicy
+from training import demo, panels, report_sections, search
 from training.models import EvaluationAnswer, Questionnaire, TrainingDelegate, TrainingTopic
 
 register_permission_policy(
@@ -105,3 +107,42 @@ class TrainingAdminGroup(SnippetViewSetGroup):
 
 
 register_snippet(TrainingAdminGroup)
+
+
+# --- How training plugs into the portal (portal.plugins) --------------------------------------
+
+
+@hooks.register("register_dashboard_panel")
+def dashboard_panels():
+    return [
+        panels.NeedsRoundsPanel,
+        panels.NominationApprovalsPanel,
+        panels.CountryParticipantsPanel,
+        panels.SessionsToStaffPanel,
+        panels.EvaluationsDuePanel,
+    ]
+
+
+@hooks.register("register_report_section")
+def report_section_types():
+    return report_sections.sections()
+
+
+@hooks.register("register_demo_seeder")
+def demo_seeders():
+    return [
+        demo.seed_training_needs,
+        demo.seed_training_courses,
+        demo.seed_training_nominations,
+        demo.seed_training_delivery,
+    ]
+
+
+@hooks.register("register_api_router")
+def api_router():
+    return ("/training", "training.api.router")
+
+
+@hooks.register("register_search_source")
+def search_sources():
+    return search.sources()

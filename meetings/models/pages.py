@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.models import NoAliasCopyForm, PresidencyTerm
+from portal.reference import presidency_on
 
 ICAL_UID_DOMAIN = "spoc-network-portal"
 
@@ -57,7 +58,7 @@ class MeetingIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import permissions, selectors
+        from meetings import permissions, selectors  # cycle: both import meetings.models
 
         context = super().get_context(request, *args, **kwargs)
         context["can_see_activity_reports"] = permissions.can_see_activity_reports(request.user)
@@ -86,7 +87,7 @@ class MeetingYearPage(Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import selectors
+        from meetings import selectors  # cycle: meetings.selectors imports the models
 
         context = super().get_context(request, *args, **kwargs)
         context["meetings"] = list(selectors.meetings_of_year(user=request.user, year_page=self))
@@ -110,8 +111,6 @@ class MeetingPageForm(WagtailAdminPageForm):
                     self.initial[name] = timezone.localtime(value, tz).replace(tzinfo=None)
 
     def clean(self):
-        from portal.reference import presidency_on
-
         cleaned = super().clean()
         tz_name = cleaned.get("time_zone")
         tz = zoneinfo.ZoneInfo(tz_name) if tz_name in time_zone_names() else None
@@ -299,7 +298,7 @@ class MeetingPage(Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from meetings import permissions, selectors
+        from meetings import permissions, selectors  # cycle: both import meetings.models
 
         context = super().get_context(request, *args, **kwargs)
         if self.presidency_id and not MeetingPage.presidency.is_cached(self):

@@ -128,14 +128,14 @@ def itip_update_participants(*, meeting_id, now=None):
 
 
 def enqueue_invitation(registration):
-    from meetings.tasks import send_itip_invitation  # meetings.tasks imports the services
+    from meetings.tasks import send_itip_invitation  # cycle: meetings.tasks imports the services
 
     registration_id = registration.pk
     transaction.on_commit(lambda: send_itip_invitation.enqueue(registration_id=registration_id))
 
 
 def enqueue_withdrawal(registration):
-    from meetings.tasks import send_itip_withdrawal  # meetings.tasks imports the services
+    from meetings.tasks import send_itip_withdrawal  # cycle: meetings.tasks imports the services
 
     values = {
         "meeting_id": registration.meeting_id,
@@ -146,7 +146,7 @@ def enqueue_withdrawal(registration):
 
 
 def enqueue_participant_update(meeting_id):
-    from meetings.tasks import send_itip_updates  # meetings.tasks imports the services
+    from meetings.tasks import send_itip_updates  # cycle: meetings.tasks imports the services
 
     transaction.on_commit(lambda: send_itip_updates.enqueue(meeting_id=meeting_id))
 

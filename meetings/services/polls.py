@@ -128,7 +128,7 @@ def date_poll_decide(*, actor, poll, option, now=None):
     poll.decided_at = now or timezone.now()
     poll.save(update_fields=["status", "chosen_option", "decided_at"])
 
-    from meetings.tasks import send_date_poll_decision  # meetings.tasks imports the services
+    from meetings.tasks import send_date_poll_decision  # cycle: meetings.tasks imports the services
 
     transaction.on_commit(lambda: send_date_poll_decision.enqueue(poll_id=poll.pk))
     return poll

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms.pages import CopyForm
@@ -5,6 +6,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from portal.dashboard import panels_for
 
 
 class NoAliasCopyForm(CopyForm):
@@ -27,8 +30,7 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from portal.dashboard import panels_for
-        from portal.reference import presidency_on
+        from portal.reference import presidency_on  # cycle: it imports portal.models
 
         context = super().get_context(request, *args, **kwargs)
         context["panels"] = panels_for(request)
@@ -48,9 +50,7 @@ class UpdateIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
-        from portal.selectors import update_list
+        from portal.selectors import update_list  # cycle: it imports portal.models
 
         context = super().get_context(request, *args, **kwargs)
         audience = request.GET.get("audience", "")

@@ -3,7 +3,7 @@
 import datetime
 import zoneinfo
 
-from meetings.services import meeting_create
+from meetings.services import meeting_create, registration_add
 
 DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
 
@@ -20,3 +20,12 @@ def make_meeting(**overrides):
     }
     values.update(overrides)
     return meeting_create(**values)
+
+
+def register(actor, meeting, name="Delegate", *, email=None, attendance="in_person", **extra):
+    """A delegate registered by `actor` through the service (confirmed or waiting, as the
+    service decides); the email is made from the name unless given."""
+    email = email or f"{name.lower().replace(' ', '.')}@example.eu"
+    return registration_add(
+        actor=actor, meeting=meeting, name=name, email=email, attendance=attendance, **extra
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail import hooks
 
 from meetings import report as report_module
 from meetings.models import ActivityReport, ActivityReportSection, Attendance, Registration
@@ -169,17 +170,29 @@ def test_draft_build_queries_do_not_grow_with_the_number_of_meetings(frozen):
     assert with_two <= 15  # meetings: 7; with the knowledge sections at most 13
 
 
-def test_the_registry_adds_and_replaces_sections_by_key(data):
-    report_module.register_report_section(
+def test_a_hook_adds_a_section_in_its_order(data):
+    extra = report_module.ReportSectionType(
         "test_extra", "Extra section", 65, lambda context: f"<p>{len(context.meetings)} seen</p>"
     )
-    try:
+    with hooks.register_temporarily("register_report_section", lambda: extra):
         keys = [s["key"] for s in draft_sections().values()]
         assert keys.index("test_extra") == keys.index("actions") + 1
         assert draft_sections()["test_extra"]["html"] == "<p>2 seen</p>"
-    finally:
-        report_module.unregister_report_section("test_extra")
     assert "test_extra" not in draft_sections()
+
+
+def test_a_later_hook_replaces_a_section_by_key(data):
+    replacement = report_module.ReportSectionType(
+        "actions", "Actions (replaced)", 60, lambda context: "<p>replaced</p>"
+    )
+    with hooks.register_temporarily("register_report_section", lambda: replacement, order=1):
+        sections = draft_sections()
+        assert sections["actions"]["heading"] == "Actions (replaced)"
+        assert sections["actions"]["html"] == "<p>replaced</p>"
+        start, end = PERIOD
+        keys = [s["key"] for s in activity_report_draft(period_start=start, period_end=end)]
+        assert keys.count("actions") == 1
+    assert draft_sections()["actions"]["heading"] == "Action items and their status"
 
 
 # --- Services -------------------------------------------------------------------------------

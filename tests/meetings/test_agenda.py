@@ -20,13 +20,13 @@ from meetings.services import (
     meeting_delegate_cap_change,
     proposal_accept,
     proposal_create,
-    registration_add,
     registration_withdraw,
 )
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
 from tests.meetings.agenda_helpers import BEFORE, agency, agency_user, dublin
+from tests.meetings.factories import register
 
 pytestmark = pytest.mark.django_db
 QUERY_BOUND = 40  # 39 for a head, 37 for the Presidency at the time of writing
@@ -167,22 +167,15 @@ def test_invitation_email_goes_once(
 # --- Agency delegations and the cap -------------------------------------------------------
 
 
-def register(actor, meeting, name):
-    return registration_add(
-        actor=actor,
-        meeting=meeting,
-        name=name,
-        email=f"{name.lower()}@example.eu",
-        attendance="remote",
-        now=BEFORE,
-    )
-
 
 def test_invited_agency_registers_its_own_delegates(presidency, europol_user, meeting):
     with pytest.raises(PermissionDenied):
-        register(europol_user, meeting, "Early")  # not invited yet
+        register(europol_user, meeting, "Early", attendance="remote", now=BEFORE)  # not invited yet
     add_item(presidency, meeting, "A", agencies=[agency("europol")])
-    states = [register(europol_user, meeting, n).status for n in ("Ann", "Bob", "Cid")]
+    states = [
+        register(europol_user, meeting, n, attendance="remote", now=BEFORE).status
+        for n in ("Ann", "Bob", "Cid")
+    ]
     assert states == ["confirmed", "confirmed", "waiting"]
     assert set(Registration.objects.values_list("organisation__slug", flat=True)) == {"europol"}
     # Another agency's representative cannot touch Europol's delegation.
@@ -220,8 +213,8 @@ def test_uninvited_agency_gets_403(client, meeting):
 
 def test_raising_the_cap_moves_waiting_delegates_up(head_be, head_de, meeting):
     for name in ("Ann", "Bob", "Cid", "Dee", "Eve"):
-        register(head_be, meeting, name)
-    register(head_de, meeting, "Fritz")
+        register(head_be, meeting, name, attendance="remote", now=BEFORE)
+    register(head_de, meeting, "Fritz", attendance="remote", now=BEFORE)
     meeting.delegates_per_country = 3
     meeting.save(update_fields=["delegates_per_country"])
     promoted = meeting_delegate_cap_change(meeting=meeting)
@@ -238,7 +231,7 @@ def test_raising_the_cap_moves_waiting_delegates_up(head_be, head_de, meeting):
 
 def test_publishing_a_raised_cap_fills_the_seats(head_be, meeting):
     for name in ("Ann", "Bob", "Cid"):
-        register(head_be, meeting, name)
+        register(head_be, meeting, name, attendance="remote", now=BEFORE)
     page = meeting.get_latest_revision_as_object()
     page.delegates_per_country = 4
     page.save_revision().publish()

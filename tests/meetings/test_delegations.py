@@ -18,7 +18,7 @@ from meetings.services import (
 from portal.models import Organisation
 from tests.factories import UserFactory, admin_user, user_in
 from tests.helpers import soup_of
-from tests.meetings.factories import make_meeting
+from tests.meetings.factories import make_meeting, register
 
 NOW = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)
 
@@ -32,14 +32,6 @@ def head_be(db):
 def head_fr(db):
     return user_in("FR", "head")
 
-
-def add(actor, meeting, name, **extra):
-    values = {
-        "email": f"{name.lower().replace(' ', '.')}@example.eu",
-        "attendance": "in_person",
-    }
-    values.update(extra)
-    return registration_add(actor=actor, meeting=meeting, name=name, **values)
 
 
 def states(meeting, country_code="BE"):
@@ -69,7 +61,7 @@ def swap_url(registration):
 @pytest.mark.django_db
 def test_cap_then_waiting_list_in_order(head_be, meeting):
     for name in ("Ann", "Bob", "Cid", "Dee"):
-        add(head_be, meeting, name)
+        register(head_be, meeting, name)
     assert states(meeting) == [
         ("Ann", "confirmed", None),
         ("Bob", "confirmed", None),
@@ -82,16 +74,16 @@ def test_cap_then_waiting_list_in_order(head_be, meeting):
 def test_the_cap_is_per_country_and_set_on_the_meeting(head_be, head_fr):
     meeting = make_meeting()
     MeetingPage.objects.filter(pk=meeting.pk).update(delegates_per_country=1)
-    add(head_be, meeting, "Ann")
-    add(head_fr, meeting, "Fabien")
-    add(head_be, meeting, "Bob")
+    register(head_be, meeting, "Ann")
+    register(head_fr, meeting, "Fabien")
+    register(head_be, meeting, "Bob")
     assert states(meeting, "BE") == [("Ann", "confirmed", None), ("Bob", "waiting", 1)]
     assert states(meeting, "FR") == [("Fabien", "confirmed", None)]
 
 
 @pytest.mark.django_db
 def test_withdrawing_a_seat_moves_the_first_waiting_delegate_up(head_be, meeting):
-    ann, _bob, _cid, _dee = (add(head_be, meeting, n) for n in ("Ann", "Bob", "Cid", "Dee"))
+    ann, _bob, _cid, _dee = (register(head_be, meeting, n) for n in ("Ann", "Bob", "Cid", "Dee"))
     promoted = registration_withdraw(actor=head_be, registration=ann)
     assert promoted.name == "Cid"
     assert states(meeting) == [
@@ -103,14 +95,14 @@ def test_withdrawing_a_seat_moves_the_first_waiting_delegate_up(head_be, meeting
 
 @pytest.mark.django_db
 def test_withdrawing_from_the_waiting_list_closes_the_gap(head_be, meeting):
-    regs = [add(head_be, meeting, n) for n in ("Ann", "Bob", "Cid", "Dee", "Eve")]
+    regs = [register(head_be, meeting, n) for n in ("Ann", "Bob", "Cid", "Dee", "Eve")]
     assert registration_withdraw(actor=head_be, registration=regs[2]) is None
     assert states(meeting)[2:] == [("Dee", "waiting", 1), ("Eve", "waiting", 2)]
 
 
 @pytest.mark.django_db
 def test_swap_keeps_the_seat(head_be, meeting):
-    ann = add(head_be, meeting, "Ann", dietary_notes="Vegetarian")
+    ann = register(head_be, meeting, "Ann", dietary_notes="Vegetarian")
     registration_swap(actor=head_be, registration=ann, name="Zoe", email="zoe@example.eu")
     ann.refresh_from_db()
     assert (ann.name, ann.email, ann.status) == ("Zoe", "zoe@example.eu", "confirmed")
@@ -138,8 +130,8 @@ def test_after_the_deadline_registration_is_refused_with_a_clear_message(head_be
 def test_only_heads_register_and_only_their_own_country(head_be, head_fr, meeting):
     officer = user_in("BE", "officer")
     with pytest.raises(PermissionDenied):
-        add(officer, meeting, "Ann")
-    ann = add(head_be, meeting, "Ann")
+        register(officer, meeting, "Ann")
+    ann = register(head_be, meeting, "Ann")
     with pytest.raises(PermissionDenied):
         registration_withdraw(actor=head_fr, registration=ann)
     with pytest.raises(PermissionDenied):
@@ -149,9 +141,9 @@ def test_only_heads_register_and_only_their_own_country(head_be, head_fr, meetin
 
 @pytest.mark.django_db
 def test_one_registration_per_address_per_meeting(head_be, head_fr, meeting):
-    add(head_be, meeting, "Ann", email="ann@example.eu")
+    register(head_be, meeting, "Ann", email="ann@example.eu")
     with pytest.raises(ValidationError) as raised:
-        add(head_fr, meeting, "Ann again", email="ANN@example.eu")
+        register(head_fr, meeting, "Ann again", email="ANN@example.eu")
     assert "already registered" in str(raised.value.message_dict["email"])
 
 
@@ -194,7 +186,7 @@ def test_an_invited_agencys_delegation_section_speaks_of_delegations(client, mee
 
 @pytest.mark.django_db
 def test_withdraw_button_moves_the_waiting_delegate_up(client, head_be, meeting):
-    ann, _bob, _cid = (add(head_be, meeting, n) for n in ("Ann", "Bob", "Cid"))
+    ann, _bob, _cid = (register(head_be, meeting, n) for n in ("Ann", "Bob", "Cid"))
     client.force_login(head_be)
     soup = soup_of(client.get(meeting.url))
     button = soup.find("button", string="Withdraw Ann")
@@ -248,8 +240,8 @@ def test_registration_after_deadline_is_a_form_error_on_the_page(client, head_be
 
 @pytest.mark.django_db
 def test_bad_swap_shows_its_errors_and_keeps_the_delegate(client, head_be, meeting):
-    ann = add(head_be, meeting, "Ann")
-    add(head_be, meeting, "Bob")
+    ann = register(head_be, meeting, "Ann")
+    register(head_be, meeting, "Bob")
     client.force_login(head_be)
     response = client.post(swap_url(ann), {"name": "Zoe", "email": "bob@example.eu"})
     assert response.status_code == 400
@@ -261,7 +253,7 @@ def test_bad_swap_shows_its_errors_and_keeps_the_delegate(client, head_be, meeti
 
 @pytest.mark.django_db
 def test_other_countries_registrations_are_404_and_non_heads_403(client, head_be, head_fr, meeting):
-    ann = add(head_be, meeting, "Ann")
+    ann = register(head_be, meeting, "Ann")
     client.force_login(head_fr)
     assert client.post(withdraw_url(ann)).status_code == 404
     assert client.post(swap_url(ann), {"name": "X", "email": "x@example.eu"}).status_code == 404
@@ -275,8 +267,8 @@ def test_other_countries_registrations_are_404_and_non_heads_403(client, head_be
 
 @pytest.mark.django_db
 def test_notes_are_shown_to_the_organisers_only(client, head_be, head_fr, meeting):
-    add(head_be, meeting, "Ann", dietary_notes="Vegan", accessibility_notes="Step-free access")
-    add(head_fr, meeting, "Fabien")
+    register(head_be, meeting, "Ann", dietary_notes="Vegan", accessibility_notes="Step-free access")
+    register(head_fr, meeting, "Fabien")
     client.force_login(head_fr)
     soup = soup_of(client.get(meeting.url))
     assert soup.select_one("#delegations") is None
@@ -305,8 +297,8 @@ def test_notes_are_shown_to_the_organisers_only(client, head_be, head_fr, meetin
 def test_meeting_page_with_delegations_has_a_bounded_query_count(
     client, head_be, head_fr, meeting, django_assert_max_num_queries, django_assert_num_queries
 ):
-    add(head_be, meeting, "Be0")
-    add(head_fr, meeting, "Fr0")
+    register(head_be, meeting, "Be0")
+    register(head_fr, meeting, "Fr0")
     organiser = admin_user()
     counts = {}
     # agenda, proposals, minutes and actions; +2 for the date poll and the online link's
@@ -318,8 +310,8 @@ def test_meeting_page_with_delegations_has_a_bounded_query_count(
             assert client.get(meeting.url).status_code == 200
         counts[user.pk] = len(captured)
     for i in range(1, 6):  # more delegates cost no more queries
-        add(head_be, meeting, f"Be{i}")
-        add(head_fr, meeting, f"Fr{i}")
+        register(head_be, meeting, f"Be{i}")
+        register(head_fr, meeting, f"Fr{i}")
     for user in (head_be, organiser):
         client.force_login(user)
         client.get(meeting.url)
@@ -335,18 +327,18 @@ def test_two_requests_for_the_last_seat_never_exceed_the_cap(head_be):
     """Threads with their own database connections, released together by a barrier, all
     try to take the last seat: exactly one gets it, the others go to the waiting list."""
     meeting = make_meeting()
-    add(head_be, meeting, "Ann")  # one seat of two left
+    register(head_be, meeting, "Ann")  # one seat of two left
     other_head = user_in("BE", "head")
     actors = [head_be, other_head, head_be, other_head]
     barrier = threading.Barrier(len(actors))
     errors = []
 
-    def register(index, actor):
+    def race(index, actor):
         try:
             barrier.wait(5)
             for _attempt in range(200):
                 try:
-                    add(actor, meeting, f"Racer {index}")
+                    register(actor, meeting, f"Racer {index}")
                     return
                 except OperationalError:  # shared-cache SQLite: the table is locked, retry
                     threading.Event().wait(0.01)
@@ -356,7 +348,7 @@ def test_two_requests_for_the_last_seat_never_exceed_the_cap(head_be):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=register, args=(i, a)) for i, a in enumerate(actors)]
+    threads = [threading.Thread(target=race, args=(i, a)) for i, a in enumerate(actors)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -11,12 +11,11 @@ from meetings.models import CalendarMessageSent, MeetingPage
 from meetings.services import (
     itip_update_participants,
     meeting_update,
-    registration_add,
     registration_swap,
     registration_withdraw,
 )
 from tests.factories import user_in
-from tests.meetings.factories import DUBLIN
+from tests.meetings.factories import DUBLIN, register
 
 pytestmark = pytest.mark.django_db
 
@@ -43,19 +42,10 @@ def event_of(message):
     return calendar, event, part
 
 
-def register(head, meeting, name, run_tasks):
-    with run_tasks():
-        return registration_add(
-            actor=head,
-            meeting=meeting,
-            name=name,
-            email=f"{name.lower()}@example.eu",
-            attendance="in_person",
-        )
-
 
 def test_a_confirmed_delegate_gets_a_request(client, meeting, head_be, mailoutbox, run_tasks):
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     (message,) = mailoutbox
     assert message.to == ["ann@example.eu"]
     calendar, event, part = event_of(message)
@@ -76,7 +66,8 @@ def test_a_confirmed_delegate_gets_a_request(client, meeting, head_be, mailoutbo
 
 def test_waiting_list_gets_nothing_until_moving_up(meeting, head_be, mailoutbox, run_tasks):
     for name in ("Ann", "Bob", "Cid"):
-        register(head_be, meeting, name, run_tasks)
+        with run_tasks():
+            register(head_be, meeting, name)
     assert sorted(m.to[0] for m in mailoutbox) == ["ann@example.eu", "bob@example.eu"]
     ann = meeting.registrations.get(name="Ann")
     mailoutbox.clear()
@@ -87,8 +78,10 @@ def test_waiting_list_gets_nothing_until_moving_up(meeting, head_be, mailoutbox,
 
 
 def test_a_change_of_time_sends_a_higher_sequence_once(meeting, head_be, mailoutbox, run_tasks):
-    register(head_be, meeting, "Ann", run_tasks)
-    register(head_be, meeting, "Bob", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
+    with run_tasks():
+        register(head_be, meeting, "Bob")
     first = event_of(mailoutbox[0])[1]["SEQUENCE"]
     mailoutbox.clear()
     with run_tasks():
@@ -113,7 +106,8 @@ def test_a_change_of_time_sends_a_higher_sequence_once(meeting, head_be, mailout
 
 
 def test_a_change_of_place_is_announced(meeting, head_be, mailoutbox, run_tasks):
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     mailoutbox.clear()
     with run_tasks():
         meeting_update(meeting=meeting, venue="Farmleigh House")
@@ -124,7 +118,8 @@ def test_a_change_of_place_is_announced(meeting, head_be, mailoutbox, run_tasks)
 def test_cancellation_sends_cancel_with_same_uid_and_higher_sequence(
     meeting, head_be, mailoutbox, run_tasks
 ):
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     request_event = event_of(mailoutbox[0])[1]
     mailoutbox.clear()
     with run_tasks():
@@ -140,8 +135,10 @@ def test_cancellation_sends_cancel_with_same_uid_and_higher_sequence(
 
 
 def test_withdrawn_delegate_gets_a_cancel_for_themselves(meeting, head_be, mailoutbox, run_tasks):
-    ann = register(head_be, meeting, "Ann", run_tasks)
-    register(head_be, meeting, "Bob", run_tasks)
+    with run_tasks():
+        ann = register(head_be, meeting, "Ann")
+    with run_tasks():
+        register(head_be, meeting, "Bob")
     sequence = event_of(mailoutbox[0])[1]["SEQUENCE"]
     mailoutbox.clear()
     with run_tasks():
@@ -154,14 +151,16 @@ def test_withdrawn_delegate_gets_a_cancel_for_themselves(meeting, head_be, mailo
     assert event["SEQUENCE"] > sequence
     # registered again: a new REQUEST, at a sequence higher than the CANCEL's
     mailoutbox.clear()
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     calendar, again, _ = event_of(mailoutbox[0])
     assert str(calendar["METHOD"]) == "REQUEST"
     assert again["SEQUENCE"] > event["SEQUENCE"]
 
 
 def test_swap_cancels_the_old_delegate_and_invites_the_new(meeting, head_be, mailoutbox, run_tasks):
-    ann = register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        ann = register(head_be, meeting, "Ann")
     mailoutbox.clear()
     with run_tasks():
         registration_swap(actor=head_be, registration=ann, name="Zoe", email="zoe@example.eu")
@@ -170,7 +169,8 @@ def test_swap_cancels_the_old_delegate_and_invites_the_new(meeting, head_be, mai
 
 
 def test_the_log_keeps_the_last_sequence_per_address(meeting, head_be, mailoutbox, run_tasks):
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     with run_tasks():
         meeting_update(meeting=meeting, venue="Farmleigh House")
     log = CalendarMessageSent.objects.get(meeting=meeting, email="ann@example.eu")
@@ -181,8 +181,10 @@ def test_the_log_keeps_the_last_sequence_per_address(meeting, head_be, mailoutbo
 
 
 def test_other_countries_delegates_are_not_told(meeting, head_be, mailoutbox, run_tasks):
-    register(head_be, meeting, "Ann", run_tasks)
+    with run_tasks():
+        register(head_be, meeting, "Ann")
     head_de = user_in("DE", "head")
     mailoutbox.clear()
-    register(head_de, meeting, "Dirk", run_tasks)
+    with run_tasks():
+        register(head_de, meeting, "Dirk")
     assert [m.to for m in mailoutbox] == [["dirk@example.eu"]]

@@ -1,4 +1,4 @@
-"""The home dashboard (/) is assembled from the panel registry."""
+"""The home dashboard (/) is assembled from the `register_dashboard_panel` hooks."""
 
 import datetime
 
@@ -6,10 +6,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 
-from portal.dashboard import DashboardPanel, register_panel, registered_panels, unregister_panel
-from portal.models import UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from portal.dashboard import DashboardPanel, registered_panels
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,26 +37,9 @@ def heads_panel(settings, tmp_path):
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}
     ]
-    register_panel(HeadsOnlyPanel)
-    yield HeadsOnlyPanel
-    unregister_panel(HeadsOnlyPanel.name)
+    with hooks.register_temporarily("register_dashboard_panel", lambda: HeadsOnlyPanel):
+        yield HeadsOnlyPanel
 
-
-def make_update(slug, date, live=True):
-    index = UpdateIndexPage.objects.get()
-    page = UpdatePage(
-        title=f"Update {slug}",
-        slug=slug,
-        date=date,
-        summary="Summary.",
-        body="<p>Body.</p>",
-        live=live,
-    )
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    return page
 
 
 def panel_headings(response):
@@ -86,16 +69,29 @@ def test_registry_is_clean_after_the_test():
 
 
 def test_duplicate_panel_names_are_refused(heads_panel):
-    with pytest.raises(ValueError, match="already registered"):
-        register_panel(
-            type("Again", (DashboardPanel,), {"name": "test-heads-only", "template_name": "x.html"})
-        )
+    again = type("Again", (DashboardPanel,), {"name": "test-heads-only", "template_name": "x.html"})
+    with hooks.register_temporarily("register_dashboard_panel", lambda: again):
+        with pytest.raises(ValueError, match="already registered"):
+            registered_panels()
+
+
+def test_a_panel_needs_a_name_and_a_template():
+    nameless = type("Nameless", (DashboardPanel,), {"template_name": "x.html"})
+    with hooks.register_temporarily("register_dashboard_panel", lambda: nameless):
+        with pytest.raises(ValueError, match="needs a name"):
+            registered_panels()
+
+
+def test_panels_come_in_their_order_then_by_name():
+    panels = registered_panels()
+    assert panels == sorted(panels, key=lambda cls: (cls.order, cls.name))
+    assert "latest-updates" in [panel.name for panel in panels]
 
 
 def test_latest_updates_panel_lists_five_newest_live_updates(client):
     for day in range(1, 9):
-        make_update(f"u{day}", datetime.date(2026, 10, day))
-    make_update("draft", datetime.date(2026, 11, 30), live=False)
+        make_update(f"u{day}", f"Update u{day}", date=datetime.date(2026, 10, day))
+    make_update("draft", "Update draft", date=datetime.date(2026, 11, 30), live=False)
     client.force_login(user_in("BE", "officer"))
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     panel = soup.select_one("#panel-latest-updates")
@@ -124,7 +120,7 @@ def test_dashboard_query_count_is_pinned(client):
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     for day in range(1, 20):
-        make_update(f"u{day}", datetime.date(2026, 10, day))
+        make_update(f"u{day}", f"Update u{day}", date=datetime.date(2026, 10, day))
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
     assert response.status_code == 200
@@ -153,13 +149,10 @@ class BrokenPanel(DashboardPanel):
 def test_a_failing_panel_is_shown_as_unavailable_and_the_rest_of_the_dashboard_renders(
     client, heads_panel, caplog
 ):
-    register_panel(BrokenPanel)
-    try:
+    with hooks.register_temporarily("register_dashboard_panel", lambda: BrokenPanel):
         head = user_in("BE", "head")
         client.force_login(head)
         response = client.get("/")
-    finally:
-        unregister_panel(BrokenPanel.name)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     broken = soup.select_one("#panel-test-broken")

@@ -9,27 +9,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from portal.models import AccessToken, UpdateIndexPage, UpdatePage
+from portal.models import AccessToken
 from portal.tokens import access_token_for
-from tests.factories import user_in
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-
-def make_update(slug, title, date=datetime.date(2026, 11, 1), live=True):
-    index = UpdateIndexPage.objects.get()
-    page = UpdatePage(
-        title=title, slug=slug, date=date, summary=f"About {title}.", body="<p>Body.</p>"
-    )
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    else:
-        page.unpublish()
-    return page
 
 
 def feed_url(token):

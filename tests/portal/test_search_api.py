@@ -5,8 +5,8 @@ from django.test import Client
 from wagtail.contrib.search_promotions.models import Query
 
 from portal import services, site_search
-from tests.factories import user_in
-from tests.portal.test_site_search import HOSTILE, make_update
+from tests.factories import make_update, user_in
+from tests.portal.test_site_search import HOSTILE
 from tests.portal.test_site_search import search_index as search_index  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db

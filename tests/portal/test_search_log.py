@@ -8,8 +8,8 @@ from wagtail.contrib.search_promotions.models import Query
 
 from portal import search_log, site_search
 from portal.models import SearchMiss
-from tests.factories import user_in
-from tests.portal.test_site_search import make_update, search_index  # noqa: F401 (fixture)
+from tests.factories import make_update, user_in
+from tests.portal.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

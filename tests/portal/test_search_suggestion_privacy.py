@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from portal import site_search
-from tests.factories import user_in
+from tests.factories import make_update, user_in
 from tests.helpers import soup_of
-from tests.portal.test_site_search import make_update, search_index  # noqa: F401 (fixture)
+from tests.portal.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,19 @@
 """Site search (/search/ and the selector portal.site_search): what a user may see, facets,
 highlights, pagination, hostile input, the query log and promoted results, query counts."""
 
-import datetime
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
+from wagtail import hooks
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
+from cases.models import Case
 from portal import site_search
 from portal.models import UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +27,6 @@ def search_index(settings, tmp_path):
         "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
     }
 
-
-def make_update(slug, title, summary="", body="<p>Body.</p>", audience="network", live=True):
-    """A published Presidency update (indexed on publish: tasks run at once in tests)."""
-    page = UpdatePage(
-        title=title,
-        slug=slug,
-        summary=summary or f"About {title}.",
-        body=body,
-        date=datetime.date(2026, 11, 1),
-        audience=audience,
-        live=live,
-    )
-    UpdateIndexPage.objects.get().add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    page.refresh_from_db()
-    return page
 
 
 @pytest.fixture
@@ -232,14 +215,14 @@ def test_country_filter_leaves_out_models_without_country(updates, member):
 
 
 def test_case_models_cannot_be_registered():
-    class Case:  # stands in for any model of the cases app
+    class CaseStandIn:  # stands in for any model of the cases app
         class _meta:  # noqa: N801
             app_label = "cases"
             label = "cases.Case"
             label_lower = "cases.case"
 
     with pytest.raises(ImproperlyConfigured):
-        site_search.register(Case, queryset=lambda user: None)
+        site_search.search_source(CaseStandIn, queryset=lambda user: None)
 
 
 def test_case_types_are_not_search_types():
@@ -250,13 +233,14 @@ def test_case_types_are_not_search_types():
 def registered_updates():
     """Presidency updates registered as a source of their own, scoped to the network
     audience, with `audience` standing in for a topic field."""
-    site_search.register(
+    source = site_search.search_source(
         UpdatePage,
         queryset=lambda user: UpdatePage.objects.live().filter(audience="network"),
         topic_field="audience",
     )
-    yield
-    site_search.unregister(UpdatePage)
+    with hooks.register_temporarily("register_search_source", lambda: source):
+        yield
+    assert "portal.updatepage" not in [s.key for s in site_search.registered_sources()]
 
 
 def test_registered_source_is_scoped_and_faceted(updates, member, registered_updates):
@@ -280,9 +264,16 @@ def test_registered_source_is_scoped_and_faceted(updates, member, registered_upd
     assert site_search.site_search(member, "pursuit", type="portal.updatepage").total == 2
 
 
-def test_register_refuses_unknown_facet_field():
+def test_search_source_refuses_unknown_facet_field():
     with pytest.raises(ImproperlyConfigured):
-        site_search.register(UpdatePage, queryset=lambda user: None, topic_field="nope")
+        site_search.search_source(UpdatePage, queryset=lambda user: None, topic_field="nope")
+
+
+def test_a_hook_cannot_slip_case_data_into_search():
+    smuggled = site_search.Source(model=Case, queryset=lambda user: Case.objects.all())
+    with hooks.register_temporarily("register_search_source", lambda: smuggled):
+        with pytest.raises(ImproperlyConfigured):
+            site_search.registered_sources()
 
 
 def test_pagination(member):

@@ -11,33 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from portal.models import UpdateDocument, UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from portal.models import UpdateDocument
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
 
 Document = get_document_model()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-
-def make_update(slug, title=None, date=datetime.date(2026, 11, 1), audience="network", live=True):
-    index = UpdateIndexPage.objects.get()
-    page = UpdatePage(
-        title=title or slug.replace("-", " ").capitalize(),
-        slug=slug,
-        date=date,
-        audience=audience,
-        summary=f"Summary of {slug}.",
-        body=f"<p>Body of {slug}.</p>",
-    )
-    index.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    else:
-        page.unpublish()
-    page.refresh_from_db()
-    return page
 
 
 def titles(response):
@@ -141,7 +122,13 @@ def test_index_query_count_does_not_grow_with_updates(member_client):
 
 
 def test_update_page_shows_its_content(member_client):
-    make_update("council", "Council conclusions", audience="dapix")
+    make_update(
+        "council",
+        "Council conclusions",
+        summary="Summary of council.",
+        body="<p>Body of council.</p>",
+        audience="dapix",
+    )
     response = member_client.get("/updates/council/")
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")

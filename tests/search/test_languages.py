@@ -12,8 +12,9 @@ from portal.search.analysis import (
     stemming_analyzer,
     tokens,
 )
+from tests.factories import make_update
 
-from .test_whoosh_backend import make_update, rebuild
+from .test_whoosh_backend import rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import pytest
 
 from portal.models import UpdatePage
 from portal.search.backends.whoosh import RebuildInProgress, WhooshRebuilder
+from tests.factories import make_update
 
-from .test_whoosh_backend import make_update, rebuild
+from .test_whoosh_backend import rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from modelsearch.query import Fuzzy
 
 from portal import search as portal_search
 from portal.models import UpdatePage
+from tests.factories import make_update
 
-from .test_whoosh_backend import make_update, rebuild
+from .test_whoosh_backend import rebuild
 
 pytestmark = pytest.mark.django_db
 

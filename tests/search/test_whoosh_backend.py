@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.index import LockError
 
 from portal.models import UpdateIndexPage, UpdatePage
+from tests.factories import make_update
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +34,6 @@ def rebuild(backend):
             new_index.add_items(indexed, indexed.get_indexed_objects().order_by("pk"))
         rebuilder.finish()
 
-
-def make_update(slug, title, summary="", body="<p>Body.</p>", date=None, audience="network"):
-    parent = UpdateIndexPage.objects.get()
-    page = UpdatePage(
-        title=title,
-        slug=slug,
-        summary=summary or f"About {title}.",
-        body=body,
-        date=date or datetime.date(2026, 11, 1),
-        audience=audience,
-    )
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture

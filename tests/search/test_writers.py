@@ -15,8 +15,9 @@ from whoosh.index import LockError
 
 from portal.models import UpdatePage
 from portal.search.backends.whoosh import CT_FIELD, ID_FIELD, PLAIN_FIELD, WhooshSearchBackend
+from tests.factories import make_update
 
-from .test_whoosh_backend import make_update, rebuild
+from .test_whoosh_backend import rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 """Demo data for a local portal: one user per role and a few Presidency updates.
 
-Idempotent: running it again changes nothing. Other modules add their demo data through
-`portal.demo.register_seeder`. Refuses to run outside DEBUG unless --force is given, because
-the demo passwords are public."""
+Idempotent: running it again changes nothing. Other apps add their demo data through a
+`register_demo_seeder` hook (portal.plugins). Refuses to run outside DEBUG unless --force is
+given, because the demo passwords are public."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
