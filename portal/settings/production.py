@@ -36,7 +36,8 @@ if env("SEARCH_BACKEND") == "opensearch":
         "default": {
             "BACKEND": "wagtail.search.backends.opensearch2",
             "URLS": env_list("OPENSEARCH_URLS", "http://localhost:9200"),
-            "INDEX": env("OPENSEARCH_INDEX", "spoc_portal"),
+            # modelsearch names each index <prefix><app>_<model> (e.g. spoc_portal_wagtailcore_page)
+            "INDEX_PREFIX": env("OPENSEARCH_INDEX", "spoc_portal") + "_",
         }
     }
 

@@ -73,6 +73,21 @@ def test_with_redis_the_cache_and_sessions_live_there():
     assert engine == "django.contrib.sessions.backends.cached_db"
 
 
+def test_opensearch_is_selected_by_environment_with_the_documented_index_names():
+    env = {**sample_environment(), "DJANGO_SEARCH_BACKEND": "opensearch"}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from wagtail.search.backends import get_search_backend; from wagtail.models import Page; "
+        "backend = get_search_backend(); "
+        "print(type(backend).__name__, backend.get_index_for_model(Page).name)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    backend, index = result.stdout.split()[-2:]
+    assert (backend, index) == ("OpenSearch2SearchBackend", "spoc_portal_wagtailcore_page")
+
+
 def test_the_documented_environment_ships_no_usable_encryption_key():
     from cryptography.fernet import Fernet
 
