@@ -3,36 +3,18 @@ app and every API route, walked as a user of another country, as a user of the s
 with no case role, and as an administrator (CASES_ADMIN_ACCESS off), answers 404 (401/403
 on the API), and shows nothing of the case."""
 
-import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from cases import urls as case_urls
 from cases.models import AuditEntry, CrossCheckHit
 from portal.api import api
 from tests.cases.helpers import make_case
 from tests.factories import admin_user, user_in
+from tests.helpers import fill_route, url_routes
 
 pytestmark = pytest.mark.django_db
-
-
-def _patterns(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern
-
-
-def _fill(route, values):
-    def sub(match):
-        name = match.group(2)
-        if name not in values:
-            raise AssertionError(f"the walk does not know the URL parameter {name!r}: {route}")
-        return str(values[name])
-
-    return re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
 
 
 @pytest.fixture
@@ -78,14 +60,14 @@ def _outsiders():
 
 def test_every_page_of_the_app_is_404_to_outsiders(client, secret_case, settings):
     settings.CASES_ADMIN_ACCESS = False
-    routes = list(_patterns(case_urls.urlpatterns))
+    routes = list(url_routes(case_urls.urlpatterns))
     assert len(routes) >= 13  # the walk sees the whole app
     prefix = reverse("cases:case_list")
     values = _values(secret_case)
     for who, user in _outsiders().items():
         client.force_login(user)
         for route, _pattern in routes:
-            url = prefix + _fill(route, values)
+            url = prefix + fill_route(route, values)
             for method in ("get", "post"):
                 response = getattr(client, method)(
                     url, {"q": "Geheimnis", "number": secret_case.number}
@@ -117,8 +99,8 @@ def test_every_page_of_the_app_is_404_to_outsiders(client, secret_case, settings
 def test_anonymous_users_are_sent_to_the_login(client, secret_case):
     values = _values(secret_case)
     prefix = reverse("cases:case_list")
-    for route, _pattern in _patterns(case_urls.urlpatterns):
-        response = client.get(prefix + _fill(route, values))
+    for route, _pattern in url_routes(case_urls.urlpatterns):
+        response = client.get(prefix + fill_route(route, values))
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
 

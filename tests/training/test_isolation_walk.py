@@ -18,14 +18,14 @@ name, comment, contact detail or online link of Belgium's. The walk reads the ro
 training's URLconf and the API schema, so a new URL fails here until it is given its rule."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 
 from portal.api import api
 from tests.factories import user_in
+from tests.helpers import fill_route, url_routes
 from tests.training.conftest import make_course, make_round, make_session, need
 from tests.training.delivery import AFTER, SECOND_DAY, confirm, network_session, tasks_at_once
 from training import certificates, services, services_delivery, services_evaluations, services_pool
@@ -133,24 +133,6 @@ RULES = {
     "certificate_verify": {"get": {OK}, "post": {405}},
     "certificate_pdf": {"get": {GONE}, "post": {405}},
 }
-
-
-def _patterns(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern
-
-
-def _fill(route, values):
-    def sub(match):
-        name = match.group(2)
-        if name not in values:
-            raise AssertionError(f"the walk does not know the URL parameter {name!r}: {route}")
-        return str(values[name])
-
-    return re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
 
 
 @pytest.fixture(autouse=True)
@@ -338,13 +320,13 @@ def _allowed(name, method, who, variant):
 
 
 def test_every_training_url_has_a_rule():
-    names = {pattern.name for _route, pattern in _patterns(training_urls.urlpatterns)}
+    names = {pattern.name for _route, pattern in url_routes(training_urls.urlpatterns)}
     assert len(names) >= 46  # the walk sees the whole module
     assert names == set(RULES), (names - set(RULES), set(RULES) - names)
 
 
 def test_every_training_page_keeps_belgiums_people_from_outsiders(client, belgium):
-    routes = list(_patterns(training_urls.urlpatterns))
+    routes = list(url_routes(training_urls.urlpatterns))
     prefix = reverse("training:home")
     before = dict(Nomination.objects.values_list("pk", "status"))
     events = NominationEvent.objects.count()
@@ -357,7 +339,7 @@ def test_every_training_page_keeps_belgiums_people_from_outsiders(client, belgiu
             for variant, values in _value_sets(belgium):
                 for route, pattern in routes:
                     for action in ACTIONS.get(pattern.name, [None]):
-                        url = prefix + _fill(route, {**values, "action": action})
+                        url = prefix + fill_route(route, {**values, "action": action})
                         for method in ("get", "post"):
                             response = getattr(client, method)(url, {"reason": "x"})
                             allowed = _allowed(pattern.name, method, who, variant)
@@ -422,8 +404,9 @@ def test_anonymous_users_are_sent_to_the_login(client, belgium):
     prefix = reverse("training:home")
     _variant, values = _value_sets(belgium)[0]
     with time_machine.travel(AFTER, tick=False):
-        for route, pattern in _patterns(training_urls.urlpatterns):
-            url = prefix + _fill(route, {**values, "action": ACTIONS.get(pattern.name, ["x"])[0]})
+        for route, pattern in url_routes(training_urls.urlpatterns):
+            action = ACTIONS.get(pattern.name, ["x"])[0]
+            url = prefix + fill_route(route, {**values, "action": action})
             response = client.get(url)
             if pattern.name == "calendar_feed":
                 assert response.status_code == 404  # no login for feeds: the token is the key
