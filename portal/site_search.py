@@ -66,7 +66,7 @@ from portal import plugins
 from portal.search import budget_spent, highlight, knows_word, suggestion, time_budget
 from portal.visibility import exclude_hidden, page_visible_to
 
-PER_PAGE = 20
+PER_PAGE = 10  # ten results a page, as most search engines: each result costs a snippet
 MAX_PAGE = 100
 MAX_QUERY_CHARS = 255  # also the length of Wagtail's logged query strings
 AUTOCOMPLETE_LIMIT = 8
