@@ -7,12 +7,15 @@ error and a 400 status (an unknown country in a PDF export URL: 404), never a 50
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from knowledge import compare, exports, quick_answer
 from knowledge.compare import ParamError
 from knowledge.topics import TOPICS
 from portal.exports import PDF_CONTENT_TYPE, download_response
+from portal.fragments import FRAGMENT_SECONDS, fragment_key
 from portal.reference import normalise_country_code
 
 # --- Forms ------------------------------------------------------------------------------------
@@ -113,6 +116,7 @@ def _compare_context(request, form, known, comparison=None):
         if form.is_bound
         else [],
         "comparison": comparison,
+        "fragment_seconds": FRAGMENT_SECONDS,
         "min_countries": compare.MIN_COUNTRIES,
         "max_countries": compare.MAX_COUNTRIES,
     }
@@ -123,6 +127,7 @@ def compare_view(request):
     known = compare.countries_by_code()
     form, asked = _compare_form(request, known)
     comparison = None
+    cached = {}
     status = 200
     if form.is_bound:
         form.is_valid()
@@ -131,14 +136,27 @@ def compare_view(request):
         if form.errors:
             status = 400
         elif asked:
-            comparison = compare.comparison(
-                topic=form.cleaned_data["topic"],
-                countries=form.cleaned_data["countries"],
-                user=request.user,
-                request=request,
-            )
+            comparison, cached = _cached_comparison(request, form.cleaned_data)
     context = _compare_context(request, form, known, comparison)
+    context.update(cached)
     return render(request, "knowledge/tools/compare.html", context, status=status)
+
+
+def _cached_comparison(request, cleaned):
+    """The comparison, built only when its cached section (the template's {% cache %}) is
+    missing: the same for everyone who may see the same pages (portal.fragments). The key
+    holds the address (the section shows it and absolute links) and the day ("overdue")."""
+    topic, countries, user = cleaned["topic"], cleaned["countries"], request.user
+    comparison = SimpleLazyObject(
+        lambda: compare.comparison(topic=topic, countries=countries, user=user, request=request)
+    )
+    key = fragment_key(
+        "knowledge:comparison",
+        user,
+        request.build_absolute_uri(),
+        timezone.localdate().isoformat(),
+    )
+    return comparison, {"comparison_key": key, "comparison_title": topic.title}
 
 
 @require_GET

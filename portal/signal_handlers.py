@@ -4,17 +4,19 @@ allauth removes second factors in its own views and says so only by signal. A pa
 restriction saved or deleted (admin privacy dialog) forgets the cached "does any restriction
 exist?" answer of portal.visibility; a user's groups changed forget what was worked out for
 that user instance. Saving or deleting published content replaces the content generation of
-portal.fragments, so no cached fragment outlives what it shows."""
+portal.fragments, so no cached fragment outlives what it shows. A site saved or deleted
+clears this process's memo of portal.sites."""
 
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published
 
 from portal.models import UpdatePage
 from portal.services import update_email_queue, user_tokens_revoke
+from portal.sites import forget_sites
 from portal.visibility import user_groups_changed, view_restrictions_changed
 
 
@@ -31,7 +33,7 @@ def forget_view_restriction_cache(sender, **kwargs):
 
 # Page rows (every page type, revisions, moves), the knowledge app's own rows (inline rules,
 # contacts, tags, documents) and countries (their names head the matrix).
-_CONTENT_APPS = frozenset({"wagtailcore", "knowledge"})
+_CONTENT_APPS = frozenset({"wagtailcore", "wagtaildocs", "knowledge"})
 
 
 def _is_content(sender):
@@ -52,6 +54,12 @@ def forget_cached_fragments(sender, **kwargs):
         from portal.fragments import content_changed
 
         content_changed()
+
+
+@receiver(post_save, sender=Site, dispatch_uid="portal-site-saved")
+@receiver(post_delete, sender=Site, dispatch_uid="portal-site-deleted")
+def forget_memoised_sites(sender, **kwargs):
+    forget_sites()
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="portal-user-groups")

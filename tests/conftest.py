@@ -1,12 +1,19 @@
 import pytest
 from django.core.cache import cache
 
+from portal.sites import forget_sites
 from tests.factories import PASSWORD, UserFactory, admin_user, user_in
 
 
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_memo():
+    # A rolled-back test transaction sends no post_delete: forget the sites it memoised.
+    forget_sites()
 
 
 @pytest.fixture(autouse=True)

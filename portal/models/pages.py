@@ -8,6 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.dashboard import panels_for
+from portal.routing import route_from
 
 
 class NoAliasCopyForm(CopyForm):
@@ -28,6 +29,9 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    def route(self, request, path_components):
+        return route_from(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from portal.reference import presidency_on  # cycle: it imports portal.models
