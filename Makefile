@@ -87,6 +87,13 @@ security-fuzz: install
 # modelsearch's shared backend tests (BackendTests) against the portal's Whoosh search backend.
 # The suite comes from modelsearch's sdist, fetched with pip and unpacked into var/conformance/
 # (git-ignored) at test time; it runs in its own pytest invocation with its own settings.
+# The site-search tests against a live OpenSearch (skipped in `make test` when none answers):
+# make test-opensearch OPENSEARCH_URLS=http://opensearch.internal:9200
+OPENSEARCH_URLS ?= http://localhost:9200
+.PHONY: test-opensearch
+test-opensearch: install
+	DJANGO_TEST_OPENSEARCH_URLS=$(OPENSEARCH_URLS) $(PY) -m pytest tests/portal/test_opensearch.py -rs $(PYTEST_ARGS)
+
 .PHONY: test-search-conformance
 test-search-conformance: install
 	$(PY) tests/search_conformance/fetch_suite.py

@@ -1,7 +1,8 @@
+import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_list
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -29,5 +30,16 @@ WAGTAILSEARCH_BACKENDS = {
         "PATH": tempfile.mkdtemp(prefix="portal-test-search-index-"),
     }
 }
+if env("TEST_OPENSEARCH_URLS"):
+    # The site-search tests against a live OpenSearch (tests/portal/test_opensearch.py), with
+    # indexes of this process's own, as production names them (portal.settings.production).
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch2",
+            "URLS": env_list("TEST_OPENSEARCH_URLS"),
+            "INDEX_PREFIX": f"spoc_portal_test_{os.getpid()}_",
+            "ATOMIC_REBUILD": True,
+        }
+    }
 # Searches are written to the query log at once (by the immediate task backend) in tests.
 PORTAL_SEARCH_LOG_FLUSH_SECONDS = 0
