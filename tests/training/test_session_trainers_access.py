@@ -10,7 +10,7 @@ from django.db import transaction
 from portal.models import Organisation
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services, services_pool
 from training.models import Nomination, TrainingTopic
 
