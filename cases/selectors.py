@@ -4,7 +4,10 @@
 listing starts from it (or from a queryset filtered on its ids). A case outside it does not
 exist for the user (404)."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -13,8 +16,14 @@ from cases import numbers, permissions
 from cases.choices import OPEN_STATUSES, Status
 from cases.models import AuditEntry, Case, CaseNote, CrossCheckHit, DeadlinePause, Subject
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
-def cases_visible_to(user):
+    from portal.models import User
+
+
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
     """The cases `user` may see: their own country's (heads and officers of its SPOC), every
     country's for an administrator when CASES_ADMIN_ACCESS is on, none for anyone else."""
     qs = Case.objects.select_related("country", "counterpart_country", "assigned_to")
@@ -26,7 +35,7 @@ def cases_visible_to(user):
     return qs.filter(country=country)
 
 
-def case_for(user, pk):
+def case_for(user: User | AnonymousUser, pk: int | str | None) -> Case | None:
     """One visible case, or None."""
     try:
         pk = int(pk)
@@ -35,7 +44,7 @@ def case_for(user, pk):
     return cases_visible_to(user).filter(pk=pk).first()
 
 
-def case_by_number(user, text):
+def case_by_number(user: User | AnonymousUser, text: str) -> tuple[Case | None, list[Case]]:
     """(case or None, suggestions): the visible case with this registration number. A number
     whose check digit fails is never looked up as typed; the visible cases one slip away are
     suggested instead."""
@@ -49,7 +58,15 @@ def case_by_number(user, text):
     return None, list(visible.filter(number__in=candidates).order_by("number"))
 
 
-def cases_list(user, *, query="", status="", direction="", overdue=False, now=None):
+def cases_list(
+    user: User | AnonymousUser,
+    *,
+    query: str = "",
+    status: str = "",
+    direction: str = "",
+    overdue: bool = False,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Case]:
     now = now or timezone.now()
     qs = cases_visible_to(user)
     if status == "open":
@@ -77,7 +94,7 @@ def cases_list(user, *, query="", status="", direction="", overdue=False, now=No
     return qs
 
 
-def case_detail(case):
+def case_detail(case: Case) -> dict[str, list[Any]]:
     """What the detail page shows of a case already read through the selector."""
     return {
         "references": list(case.references.all()),
@@ -93,15 +110,17 @@ def case_detail(case):
     }
 
 
-def open_pause(case):
+def open_pause(case: Case) -> DeadlinePause | None:
     return case.pauses.filter(ended_at__isnull=True).first()
 
 
-def pauses_of(case):
+def pauses_of(case: Case) -> list[tuple[datetime.datetime, datetime.datetime | None]]:
     return list(DeadlinePause.objects.filter(case=case).values_list("started_at", "ended_at"))
 
 
-def deadline_watch(user, *, now=None, limit=10):
+def deadline_watch(
+    user: User | AnonymousUser, *, now: datetime.datetime | None = None, limit: int = 10
+) -> list[Case]:
     """Open cases of the user's scope that are overdue or due within a day, soonest first."""
     from cases import deadlines
 
@@ -114,7 +133,7 @@ def deadline_watch(user, *, now=None, limit=10):
     )
 
 
-def hits_for_case(case):
+def hits_for_case(case: Case) -> list[CrossCheckHit]:
     return list(
         CrossCheckHit.objects.filter(subject__case=case)
         .select_related("subject", "matched__case", "decided_by")
@@ -122,14 +141,14 @@ def hits_for_case(case):
     )
 
 
-def subjects_of_country(country_id, *, exclude_case=None):
+def subjects_of_country(country_id: int, *, exclude_case: Case | None = None) -> QuerySet[Subject]:
     qs = Subject.objects.filter(case__country_id=country_id, case__erased_at__isnull=True)
     if exclude_case is not None:
         qs = qs.exclude(case=exclude_case)
     return qs
 
 
-def audit_entries_visible_to(user):
+def audit_entries_visible_to(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.select_related("country")
     if permissions.admin_reads_all(user):
         return qs
@@ -139,7 +158,15 @@ def audit_entries_visible_to(user):
     return qs.filter(country=country)
 
 
-def audit_entries(user, *, case_number="", action="", actor="", since=None, until=None):
+def audit_entries(
+    user: User | AnonymousUser,
+    *,
+    case_number: str = "",
+    action: str = "",
+    actor: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
     qs = audit_entries_visible_to(user)
     if case_number:
         qs = qs.filter(case_number__icontains=case_number.strip()[:20])
@@ -155,11 +182,11 @@ def audit_entries(user, *, case_number="", action="", actor="", since=None, unti
     return qs.order_by("-sequence")
 
 
-def notes_count(case):
+def notes_count(case: Case) -> int:
     return CaseNote.objects.filter(case=case).count()
 
 
-def status_counts(user):
+def status_counts(user: User | AnonymousUser) -> dict[str, int]:
     return dict(
         cases_visible_to(user)
         .values_list("status")
@@ -168,7 +195,9 @@ def status_counts(user):
     )
 
 
-def cases_due_for_review(user, *, today=None):
+def cases_due_for_review(
+    user: User | AnonymousUser, *, today: datetime.date | None = None
+) -> QuerySet[Case]:
     """Closed cases whose review date has come and whose data are still held."""
     today = today or timezone.localdate()
     return (

@@ -2,8 +2,12 @@
 checks who acts (PermissionDenied), validates (ValidationError with a clear message; nothing
 is half-saved) and appends its audit entries (cases.audit) in the same transaction."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -40,6 +44,12 @@ from cases.models import (
     Subject,
 )
 from portal.reference import country_by_code
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from cases.models import AuditEntry, CaseDocument, CaseSettings
+    from portal.models import Country, User
 
 # How far apart two registrations of the same subject may be to be flagged as one request.
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
@@ -265,7 +275,14 @@ def _clean_subjects(subjects, country_code):
     return cleaned
 
 
-def find_duplicates(*, country, references, subjects, received_at, exclude=None):
+def find_duplicates(
+    *,
+    country: Country,
+    references: Sequence[tuple[str, str, str]],
+    subjects: Sequence[Mapping[str, Any]],
+    received_at: datetime.datetime | None,
+    exclude: Case | None = None,
+) -> list[DuplicateMatch]:
     """Cases of `country` that hold one of these references (normalised), or a subject with
     the same identifier or the same person (name and date of birth, or a near-identical name),
     registered within DUPLICATE_WINDOW of `received_at`."""
@@ -326,7 +343,15 @@ def find_duplicates(*, country, references, subjects, received_at, exclude=None)
 
 
 @transaction.atomic
-def case_register(*, actor, data, references=(), subjects=(), confirm_duplicate=False, now=None):
+def case_register(
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    references: Iterable[tuple[str, str]] = (),
+    subjects: Iterable[Mapping[str, Any]] = (),
+    confirm_duplicate: bool = False,
+    now: datetime.datetime | None = None,
+) -> Case:
     """Register a request received or sent: a new registration number, its deadline, its
     references and subjects; flag it when it looks like one already held (DuplicateSuspected
     unless `confirm_duplicate`); cross-check its subjects."""
@@ -472,7 +497,7 @@ def _cross_check(*, actor, case, subjects):
 
 
 @transaction.atomic
-def hit_decide(*, actor, hit, decision):
+def hit_decide(*, actor: User, hit: CrossCheckHit, decision: str) -> CrossCheckHit:
     """The officer confirms (the same subject) or dismisses (not the same) a cross-check hit."""
     if decision not in (CrossCheckHit.Decision.CONFIRMED, CrossCheckHit.Decision.DISMISSED):
         raise ValidationError("Confirm or dismiss the hit.")
@@ -498,13 +523,15 @@ def hit_decide(*, actor, hit, decision):
 # --- Reading ------------------------------------------------------------------------------
 
 
-def needs_justification(actor, case):
+def needs_justification(actor: User, case: Case) -> bool:
     """Opening a case that is not assigned to you needs a reason (logged, Art. 25(1) LED)."""
     return case.assigned_to_id != actor.pk
 
 
 @transaction.atomic
-def case_consult(*, actor, case, justification="", what="opened the case"):
+def case_consult(
+    *, actor: User, case: Case, justification: str = "", what: str = "opened the case"
+) -> AuditEntry:
     """Log that `actor` read the case (the caller has read it through the selector)."""
     justification = (justification or "").strip()[:JUSTIFICATION_MAX]
     if needs_justification(actor, case) and not justification:
@@ -520,7 +547,7 @@ def case_consult(*, actor, case, justification="", what="opened the case"):
 
 
 @transaction.atomic
-def cases_consulted(*, actor, country, detail):
+def cases_consulted(*, actor: User, country: Country, detail: str) -> AuditEntry:
     """Log a read of several cases (a list, a search, an export) without one case."""
     return audit.record(
         country=country, actor=actor, action=AuditAction.CONSULTATION, detail=detail
@@ -528,7 +555,7 @@ def cases_consulted(*, actor, country, detail):
 
 
 @transaction.atomic
-def cases_disclosed(*, actor, country, detail, recipients):
+def cases_disclosed(*, actor: User, country: Country, detail: str, recipients: str) -> AuditEntry:
     """Log an export of case data (a disclosure to whoever receives the file)."""
     return audit.record(
         country=country,
@@ -557,7 +584,7 @@ def _move(case, target):
 
 
 @transaction.atomic
-def case_transition(*, actor, case, to, note=""):
+def case_transition(*, actor: User, case: Case, to: str, note: str = "") -> Case:
     """Move a case along its workflow (checked, in progress, closed, archived). Answering,
     refusing and the waiting state have their own services."""
     case = _locked(actor, case)
@@ -584,7 +611,7 @@ def case_transition(*, actor, case, to, note=""):
     return case
 
 
-def approval_required(case):
+def approval_required(case: Case) -> bool:
     """Four eyes: does the head require an approved reply for this case's priority?"""
     from cases.models import CaseSettings
 
@@ -597,7 +624,14 @@ def approval_required(case):
 
 
 @transaction.atomic
-def case_answer(*, actor, case, text, recipients="", now=None):
+def case_answer(
+    *,
+    actor: User,
+    case: Case,
+    text: str,
+    recipients: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
     """Record the reply (incoming: the information we provided; outgoing: what we got). When
     the head requires four eyes for the case's priority, the reply is kept as a draft until
     another officer or the head approves it (reply_approve)."""
@@ -654,7 +688,7 @@ def _answered(actor, case, now, recipients=""):
 
 
 @transaction.atomic
-def reply_approve(*, actor, case, now=None):
+def reply_approve(*, actor: User, case: Case, now: datetime.datetime | None = None) -> Case:
     """A second person approves the drafted reply: it goes out and the case is answered."""
     case = _locked(actor, case)
     draft = CaseNote.objects.select_for_update().filter(case=case, kind=CaseNote.Kind.DRAFT).first()
@@ -672,7 +706,9 @@ def reply_approve(*, actor, case, now=None):
 
 
 @transaction.atomic
-def case_settings_update(*, actor, approve_urgent, approve_not_urgent):
+def case_settings_update(
+    *, actor: User, approve_urgent: bool, approve_not_urgent: bool
+) -> CaseSettings:
     from cases.models import CaseSettings
 
     if not permissions.is_head(actor):
@@ -695,7 +731,14 @@ def case_settings_update(*, actor, approve_urgent, approve_not_urgent):
 
 
 @transaction.atomic
-def case_refuse(*, actor, case, grounds, reason, now=None):
+def case_refuse(
+    *,
+    actor: User,
+    case: Case,
+    grounds: Iterable[str],
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Case:
     """Refuse a request on one or more Art. 6(1) grounds, with the reasons (Art. 6(2))."""
     case = _locked(actor, case)
     grounds = list(dict.fromkeys(grounds or []))
@@ -738,7 +781,7 @@ def case_refuse(*, actor, case, grounds, reason, now=None):
 
 
 @transaction.atomic
-def case_assign(*, actor, case, assignee):
+def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
     case = _locked(actor, case)
     if assignee is not None and permissions.case_country(assignee) != case.country:
         raise ValidationError("Assign the case to an officer or head of your SPOC.")
@@ -755,7 +798,7 @@ def case_assign(*, actor, case, assignee):
 
 
 @transaction.atomic
-def case_note_add(*, actor, case, text):
+def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     case = _locked(actor, case)
     text = (text or "").strip()
     if not text:
@@ -774,7 +817,7 @@ def case_note_add(*, actor, case, text):
 
 
 @transaction.atomic
-def case_link(*, actor, case, other_number):
+def case_link(*, actor: User, case: Case, other_number: str) -> Case:
     case = _locked(actor, case)
     canonical = numbers.canonical(other_number)
     other = (
@@ -823,15 +866,15 @@ def _aware(value, case, field):
 @transaction.atomic
 def pause_start(
     *,
-    actor,
-    case,
-    kind,
-    started_at=None,
-    reason="",
-    requester_informed_on=None,
-    expected_delay="",
-    now=None,
-):
+    actor: User,
+    case: Case,
+    kind: str,
+    started_at: datetime.datetime | str | None = None,
+    reason: str = "",
+    requester_informed_on: datetime.datetime | str | None = None,
+    expected_delay: str = "",
+    now: datetime.datetime | None = None,
+) -> DeadlinePause:
     """The clock stops: a judicial authorisation is asked for (Art. 5(2); the requester must
     be told of the delay and why) or the requester is asked to clarify (Art. 6(3))."""
     case = _locked(actor, case)
@@ -874,7 +917,15 @@ def pause_start(
 
 
 @transaction.atomic
-def pause_end(*, actor, case, outcome, ended_at=None, requester_informed_on=None, now=None):
+def pause_end(
+    *,
+    actor: User,
+    case: Case,
+    outcome: str,
+    ended_at: datetime.datetime | str | None = None,
+    requester_informed_on: datetime.datetime | str | None = None,
+    now: datetime.datetime | None = None,
+) -> DeadlinePause:
     """The authorisation was granted or refused, or the clarification came: the clock runs
     again (a refused authorisation then usually leads to a refusal, Art. 6(1)(c))."""
     case = _locked(actor, case)
@@ -933,7 +984,7 @@ def _add_months(day, months):
     )
 
 
-def review_date(case, closed_at):
+def review_date(case: Case, closed_at: datetime.datetime) -> datetime.date:
     """When a closed case must be reviewed: CASES_REVIEW_MONTHS by category (the direction,
     or "refused"), at most six months after the exchange ended by default."""
     from django.conf import settings
@@ -946,7 +997,7 @@ def review_date(case, closed_at):
 
 
 @transaction.atomic
-def case_review_extend(*, actor, case, months, reason):
+def case_review_extend(*, actor: User, case: Case, months: int, reason: str) -> Case:
     """Keep a case past its review date, for a stated reason (logged)."""
     case = _locked(actor, case)
     if case.erased_at is not None:
@@ -973,7 +1024,7 @@ def case_review_extend(*, actor, case, months, reason):
 
 
 @transaction.atomic
-def case_erase(*, actor, case, reason):
+def case_erase(*, actor: User, case: Case, reason: str) -> Case:
     """Erase the personal data of a closed case (Art. 16(3)): subjects, hits, references,
     texts. The case row keeps what the statistics need (number, dates, direction, counterpart,
     channel, grounds); the audit entries stay, and the erasure is logged."""
@@ -1074,7 +1125,7 @@ def _check_document(upload):
 
 
 @transaction.atomic
-def case_document_add(*, actor, case, upload):
+def case_document_add(*, actor: User, case: Case, upload: UploadedFile) -> CaseDocument:
     """Add a file to the case's folder (type checked by content, size limited)."""
     from cases.models import CaseDocument
 

@@ -50,8 +50,12 @@ knowledge_documents(user) -> list[KnowledgeDocumentPage]
 knowledge_sections(user) -> list[dict]  (the Knowledge page's sections with counts)
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -79,6 +83,13 @@ from knowledge.topics import TOPICS, topic_by_slug, topic_order
 from portal.models import Country
 from portal.visibility import exclude_hidden
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from portal.models import User
+
 DUE_SOON_DAYS = 30
 
 
@@ -101,11 +112,11 @@ def _country(value):
 # --- Fact sheets ----------------------------------------------------------------------------
 
 
-def fact_sheets_for(user):
+def fact_sheets_for(user: User | AnonymousUser) -> QuerySet[FactSheetPage]:
     return _visible(FactSheetPage.objects.live().select_related("country"), user)
 
 
-def fact_sheets_with_structure(queryset):
+def fact_sheets_with_structure(queryset: QuerySet[FactSheetPage]) -> QuerySet[FactSheetPage]:
     return queryset.select_related("country").prefetch_related(
         Prefetch(
             "cross_border_rules",
@@ -127,7 +138,9 @@ def fact_sheets_with_structure(queryset):
     )
 
 
-def fact_sheets_compare(*, topic, countries, user):
+def fact_sheets_compare(
+    *, topic: str, countries: Iterable[Country | str], user: User | AnonymousUser
+) -> list[FactSheetPage]:
     wanted = [_country(value) for value in countries]
     wanted = [country for country in wanted if country is not None]
     sheets = {
@@ -139,7 +152,7 @@ def fact_sheets_compare(*, topic, countries, user):
     return [sheets[country.pk] for country in wanted if country.pk in sheets]
 
 
-def sheet_structured_rows(sheet):
+def sheet_structured_rows(sheet: FactSheetPage) -> dict[str, list[Any]]:
     rules = list(sheet.cross_border_rules.all())
     by_action = defaultdict(list)
     for rule in rules:
@@ -155,7 +168,9 @@ def sheet_structured_rows(sheet):
     }
 
 
-def cross_border_rule(*, origin, entered, action, user):
+def cross_border_rule(
+    *, origin: Country | str, entered: Country | str, action: str, user: User | AnonymousUser
+) -> CrossBorderRule | None:
     origin, entered = _country(origin), _country(entered)
     if origin is None or entered is None:
         return None
@@ -169,13 +184,15 @@ def cross_border_rule(*, origin, entered, action, user):
     )
 
 
-def country_fact_sheets(country, *, user):
+def country_fact_sheets(country: Country, *, user: User | AnonymousUser) -> list[FactSheetPage]:
     sheets = list(fact_sheets_for(user).filter(country=country))
     sheets.sort(key=lambda sheet: topic_order(sheet.topic))
     return sheets
 
 
-def fact_sheet_matrix(*, user, today=None):
+def fact_sheet_matrix(
+    *, user: User | AnonymousUser, today: datetime.date | None = None
+) -> dict[str, Any]:
     today = today or timezone.localdate()
     country_pages = list(
         _visible(CountryFactSheetsPage.objects.live(), user)
@@ -206,7 +223,12 @@ def fact_sheet_matrix(*, user, today=None):
     }
 
 
-def overdue_fact_sheets(*, today=None, countries=None, within_days=0):
+def overdue_fact_sheets(
+    *,
+    today: datetime.date | None = None,
+    countries: Iterable[Country] | None = None,
+    within_days: int = 0,
+) -> list[FactSheetPage]:
     """Live sheets whose review is due on or before `today` + `within_days`, oldest due first
     (the due date depends on each sheet's interval, so it is computed here: a country has at
     most one sheet per topic)."""
@@ -220,7 +242,12 @@ def overdue_fact_sheets(*, today=None, countries=None, within_days=0):
     return sheets
 
 
-def sheets_to_review(*, user, today=None, within_days=DUE_SOON_DAYS):
+def sheets_to_review(
+    *,
+    user: User | AnonymousUser,
+    today: datetime.date | None = None,
+    within_days: int = DUE_SOON_DAYS,
+) -> list[FactSheetPage]:
     if permissions.is_reviewer(user):
         countries = None
     elif permissions.is_country_editor(user) and user.country is not None:
@@ -230,7 +257,9 @@ def sheets_to_review(*, user, today=None, within_days=DUE_SOON_DAYS):
     return overdue_fact_sheets(today=today, countries=countries, within_days=within_days)
 
 
-def fact_sheet_context(sheet, *, request=None):
+def fact_sheet_context(
+    sheet: FactSheetPage, *, request: HttpRequest | None = None
+) -> dict[str, Any]:
     """What the fact-sheet page shows (also used in previews, where the rows are in memory)."""
     if sheet.pk and not getattr(request, "is_preview", False):
         sheet = (
@@ -254,7 +283,7 @@ def _display_name(user):
     return user.get_full_name() or user.email or user.get_username()
 
 
-def fact_sheet_revisions(sheet):
+def fact_sheet_revisions(sheet: FactSheetPage) -> list[dict[str, Any]]:
     """Published revisions, newest first. A revision counts as approved when it was published
     (directly, or at the end of the review workflow)."""
     publications = (
@@ -290,33 +319,33 @@ def fact_sheet_revisions(sheet):
 ATTACHMENT_TEXTS = "documents__document__knowledge_text"
 
 
-def fact_sheets_for_search(user):
+def fact_sheets_for_search(user: User | AnonymousUser) -> QuerySet[FactSheetPage]:
     """Fact sheets as a site-search source: everything their indexed text and the results'
     highlights read (structured rows, attachment texts) comes prefetched."""
     return fact_sheets_with_structure(fact_sheets_for(user)).prefetch_related(ATTACHMENT_TEXTS)
 
 
-def best_practices_for_search(user):
+def best_practices_for_search(user: User | AnonymousUser) -> QuerySet[BestPracticePage]:
     return best_practices_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
 
 
-def obstacles_for_search(user):
+def obstacles_for_search(user: User | AnonymousUser) -> QuerySet[ObstaclePage]:
     return obstacles_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
 
 
-def knowledge_documents_for_search(user):
+def knowledge_documents_for_search(user: User | AnonymousUser) -> QuerySet[KnowledgeDocumentPage]:
     return knowledge_documents_for(user).prefetch_related(ATTACHMENT_TEXTS)
 
 
-def best_practices_for(user):
+def best_practices_for(user: User | AnonymousUser) -> QuerySet[BestPracticePage]:
     return _visible(BestPracticePage.objects.live(), user)
 
 
-def obstacles_for(user):
+def obstacles_for(user: User | AnonymousUser) -> QuerySet[ObstaclePage]:
     return _visible(ObstaclePage.objects.live(), user)
 
 
-def knowledge_documents_for(user):
+def knowledge_documents_for(user: User | AnonymousUser) -> QuerySet[KnowledgeDocumentPage]:
     return _visible(KnowledgeDocumentPage.objects.live(), user)
 
 
@@ -329,7 +358,9 @@ def _country_choices(model):
     return list(Country.objects.filter(**{f"{model}__live": True}).distinct().order_by("name"))
 
 
-def best_practice_list_context(params, user):
+def best_practice_list_context(
+    params: Mapping[str, str], user: User | AnonymousUser
+) -> dict[str, Any]:
     queryset = best_practices_for(user)
     categories = BestPracticePage.Category.choices
     countries = _country_choices("best_practices")
@@ -364,7 +395,7 @@ def best_practice_list_context(params, user):
     }
 
 
-def obstacle_list_context(params, user):
+def obstacle_list_context(params: Mapping[str, str], user: User | AnonymousUser) -> dict[str, Any]:
     queryset = obstacles_for(user)
     statuses = ObstacleStatus.choices
     kinds = ObstaclePage.Kind.choices
@@ -390,11 +421,11 @@ def obstacle_list_context(params, user):
     }
 
 
-def knowledge_documents(user):
+def knowledge_documents(user: User | AnonymousUser) -> list[KnowledgeDocumentPage]:
     return list(knowledge_documents_for(user).prefetch_related("countries").order_by("title"))
 
 
-def knowledge_sections(user):
+def knowledge_sections(user: User | AnonymousUser) -> list[dict[str, Any]]:
     """The knowledge index's sections with a count of their live pages."""
     sections = []
     for model, child, label in (

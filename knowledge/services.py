@@ -18,8 +18,12 @@
   editors, at most once per country and month.
 """
 
+from __future__ import annotations
+
+import datetime
 import hashlib
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +50,9 @@ from knowledge.models import (
 from portal.models import Role, RoleGroup, User
 from portal.tasks import _page_path, absolute_url
 
+if TYPE_CHECKING:
+    from wagtail.models import Page
+
 PAGES_WITH_DOCUMENTS = (FactSheetPage, BestPracticePage, ObstaclePage, KnowledgeDocumentPage)
 
 
@@ -53,7 +60,7 @@ PAGES_WITH_DOCUMENTS = (FactSheetPage, BestPracticePage, ObstaclePage, Knowledge
 
 
 @transaction.atomic
-def fact_sheet_editor_groups_sync(*, user):
+def fact_sheet_editor_groups_sync(*, user: User) -> int | None:
     """Put `user` in their country's fact-sheet editor group if they are an active national
     editor of a country, and take them out of every other country's group."""
     links = dict(FactSheetEditorGroup.objects.values_list("country_id", "group_id"))
@@ -77,7 +84,9 @@ def fact_sheet_editor_groups_sync(*, user):
 
 
 @transaction.atomic
-def fact_sheet_mark_reviewed(*, user, sheet, reviewed_on=None):
+def fact_sheet_mark_reviewed(
+    *, user: User, sheet: FactSheetPage, reviewed_on: datetime.date | None = None
+) -> FactSheetPage:
     """Record that the sheet was checked and is still correct."""
     sheet = FactSheetPage.objects.select_for_update().get(pk=sheet.pk)
     if not permissions.can_edit_page(user, sheet):
@@ -106,7 +115,9 @@ def fact_sheet_mark_reviewed(*, user, sheet, reviewed_on=None):
 
 
 @transaction.atomic
-def obstacle_status_change(*, user, obstacle, to_status, note=""):
+def obstacle_status_change(
+    *, user: User, obstacle: ObstaclePage, to_status: str, note: str = ""
+) -> ObstaclePage:
     """Move the obstacle to `to_status` (published at once) and record the step."""
     if to_status not in ObstacleStatus.values:
         raise ValidationError(f"Unknown status: {to_status}.")
@@ -133,7 +144,9 @@ def obstacle_status_change(*, user, obstacle, to_status, note=""):
 
 
 @transaction.atomic
-def obstacle_status_record(*, obstacle, user=None):
+def obstacle_status_record(
+    *, obstacle: ObstaclePage, user: User | None = None
+) -> ObstacleStatusChange | None:
     """After a publication: add a history step if the published status differs from the last
     recorded one (the first publication records "registered as <status>")."""
     last = obstacle.status_changes.order_by("-changed_at", "-pk").first()
@@ -152,7 +165,7 @@ def obstacle_status_record(*, obstacle, user=None):
 # --- Documents and search -------------------------------------------------------------------
 
 
-def knowledge_page_published(*, page):
+def knowledge_page_published(*, page: Page) -> None:
     """Hand-offs after a knowledge page is published: extract its documents' text (which
     re-indexes the page when done) and re-index the page itself, now that its child rows
     (rules, contacts, attachments) are saved."""
@@ -167,18 +180,18 @@ def knowledge_page_published(*, page):
     reindex_knowledge_page.enqueue(page_id=page.pk)
 
 
-def pages_with_document(document_id):
+def pages_with_document(document_id: int) -> list[Page]:
     pages = []
     for model in PAGES_WITH_DOCUMENTS:
         pages += list(model.objects.live().filter(documents__document_id=document_id).distinct())
     return pages
 
 
-def page_reindex(*, page):
+def page_reindex(*, page: Page) -> None:
     insert_or_update_object(page)
 
 
-def document_text_extract(*, document_id, force=False):
+def document_text_extract(*, document_id: int, force: bool = False) -> DocumentText | None:
     """Extract the document's text into DocumentText (unless the file is unchanged since the
     last extraction) and re-index the knowledge pages it is attached to. A file that cannot
     be read leaves an empty text and the reason in `error`; it never raises.
@@ -212,9 +225,7 @@ def document_text_extract(*, document_id, force=False):
         except ExtractionError as exc:
             text, error = "", str(exc)[:500]
     with transaction.atomic():
-        record, _created = DocumentText.objects.select_for_update().get_or_create(
-            document=document
-        )
+        record, _created = DocumentText.objects.select_for_update().get_or_create(document=document)
         record.text = text.replace("\x00", "")
         record.error = error
         record.file_hash = file_hash
@@ -246,7 +257,7 @@ def _editors_by_country(country_ids):
     return editors
 
 
-def review_reminders_send(*, today=None):
+def review_reminders_send(*, today: datetime.date | None = None) -> int:
     """Email each country's national editors one digest of their overdue fact sheets, once per
     calendar month (ReviewReminder records what was sent). Returns the number of countries
     reminded this time."""

@@ -4,7 +4,6 @@ officers, and the PDF exports. Thin: knowledge.compare / quick_answer / exports 
 All GET, so every answer has a shareable URL. Bad parameters give the form again with the
 error and a 400 status (an unknown country in a PDF export URL: 404), never a 500."""
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,69 +11,11 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from knowledge import compare, exports, quick_answer
-from knowledge.compare import ParamError
+from knowledge.forms import CompareForm, QuickAnswerForm
 from knowledge.topics import TOPICS
 from portal.exports import PDF_CONTENT_TYPE, download_response
 from portal.fragments import FRAGMENT_SECONDS, fragment_key
 from portal.reference import normalise_country_code
-
-# --- Forms ------------------------------------------------------------------------------------
-
-
-class CountryCodesField(forms.Field):
-    """Country codes from checkboxes (repeated `countries=`) and/or a comma list
-    (`countries=BE,DE`); the form checks them against the network's countries."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value):
-        return compare.split_codes(value)
-
-
-class CompareForm(forms.Form):
-    topic = forms.CharField(label="Topic", required=False)
-    countries = CountryCodesField(label="Countries", required=False)
-
-    def __init__(self, *args, known, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known = known
-
-    def clean_topic(self):
-        try:
-            return compare.parse_topic(self.cleaned_data.get("topic"))
-        except ParamError as error:
-            raise forms.ValidationError(error.message) from None
-
-    def clean_countries(self):
-        try:
-            return compare.parse_countries(self.cleaned_data.get("countries"), known=self.known)
-        except ParamError as error:
-            raise forms.ValidationError(error.message) from None
-
-
-class QuickAnswerForm(forms.Form):
-    origin = forms.CharField(label="Country of origin (where you come from)", required=False)
-    entered = forms.CharField(label="Country entered", required=False)
-    action = forms.CharField(label="Action", required=False)
-
-    def __init__(self, *args, known, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known = known
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            origin, entered, action = quick_answer.parse(
-                origin=cleaned.get("origin"),
-                entered=cleaned.get("entered"),
-                action=cleaned.get("action"),
-                known=self.known,
-            )
-        except ParamError as error:
-            self.add_error(error.param, error.message)
-        else:
-            cleaned.update(origin=origin, entered=entered, action=action)
-        return cleaned
 
 
 def _errors(form, ids):

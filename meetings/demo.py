@@ -177,7 +177,7 @@ def seed_agenda(report):
         )
 
 
-# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+# --- Date polls, attendance, feedback ------------------------------------------------------
 
 
 def seed_meeting_polls_and_followup(report):

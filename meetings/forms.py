@@ -37,7 +37,7 @@ class SwapForm(forms.Form):
     email = forms.EmailField(label="New delegate's email")
 
 
-# --- Date polls and feedback (m-polls) -----------------------------------------------------
+# --- Date polls and feedback ---------------------------------------------------------------
 
 POLL_ROWS = 5
 

@@ -106,7 +106,7 @@ def can_update_action(user, action):
     return agency is not None and agency.pk == action.owner_organisation_id
 
 
-# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+# --- Date polls, attendance, feedback ------------------------------------------------------
 
 
 def is_participant(user, meeting):

@@ -451,7 +451,7 @@ def agenda_context(*, user, meeting, forms=None, now=None):
     return context
 
 
-# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+# --- Date polls, attendance, feedback ------------------------------------------------------
 
 
 def _span_label(meeting, start, end):

@@ -1,19 +1,26 @@
+"""URLs of the meetings app (`meetings:` namespace), included from portal/urls.py before
+Wagtail's page URLs: registrations and delegations, calendar files and feed, the activity
+report, agenda proposals and items, minutes, action items, date polls and follow-up."""
+
 from django.urls import path
 
 from meetings import views
 
 app_name = "meetings"
 
+# The prefix of one meeting's URLs.
+MEETING = "meetings/<int:meeting_id>"
+
 urlpatterns = [
-    path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="meeting_ics"),
-    path("meetings/<int:meeting_id>/delegates/", views.delegate_add, name="delegate_add"),
+    path(f"{MEETING}/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path(f"{MEETING}/delegates/", views.delegate_add, name="delegate_add"),
     path(
-        "meetings/<int:meeting_id>/delegates/<int:registration_id>/withdraw/",
+        f"{MEETING}/delegates/<int:registration_id>/withdraw/",
         views.delegate_withdraw,
         name="delegate_withdraw",
     ),
     path(
-        "meetings/<int:meeting_id>/delegates/<int:registration_id>/swap/",
+        f"{MEETING}/delegates/<int:registration_id>/swap/",
         views.delegate_swap,
         name="delegate_swap",
     ),
@@ -37,52 +44,48 @@ urlpatterns = [
     path("meetings/reports/<int:report_id>/delete/", views.report_delete, name="report_delete"),
     path("meetings/reports/<int:report_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("meetings/reports/<int:report_id>/report.docx", views.report_docx, name="report_docx"),
-]
-
-# --- Agenda: proposals, agenda items, minutes, action items --------------------------------
-_m = "meetings/<int:meeting_id>"
-urlpatterns += [
+    # Agenda: proposals, agenda items, minutes, action items
     path("meetings/actions/", views.actions_list, name="actions_list"),
     path("meetings/actions/<int:action_id>/status/", views.action_status, name="action_status"),
-    path(f"{_m}/proposals/", views.proposal_add, name="proposal_add"),
+    path(f"{MEETING}/proposals/", views.proposal_add, name="proposal_add"),
     path(
-        f"{_m}/proposals/<int:proposal_id>/support/",
+        f"{MEETING}/proposals/<int:proposal_id>/support/",
         views.proposal_support,
         name="proposal_support",
     ),
     path(
-        f"{_m}/proposals/<int:proposal_id>/withdraw/",
+        f"{MEETING}/proposals/<int:proposal_id>/withdraw/",
         views.proposal_withdraw,
         name="proposal_withdraw",
     ),
     path(
-        f"{_m}/proposals/<int:proposal_id>/accept/", views.proposal_accept, name="proposal_accept"
+        f"{MEETING}/proposals/<int:proposal_id>/accept/",
+        views.proposal_accept,
+        name="proposal_accept",
     ),
     path(
-        f"{_m}/proposals/<int:proposal_id>/decline/",
+        f"{MEETING}/proposals/<int:proposal_id>/decline/",
         views.proposal_decline,
         name="proposal_decline",
     ),
-    path(f"{_m}/agenda/", views.agenda_item_add, name="agenda_item_add"),
-    path(f"{_m}/agenda/<int:item_id>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
-    path(f"{_m}/agenda/<int:item_id>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
-    path(f"{_m}/agenda/<int:item_id>/move/", views.agenda_item_move, name="agenda_item_move"),
-    path(f"{_m}/minutes/", views.minutes_save, name="minutes_save"),
-    path(f"{_m}/minutes/approve/", views.minutes_approve, name="minutes_approve"),
-    path(f"{_m}/minutes/history/", views.minutes_history, name="minutes_history"),
-    path(f"{_m}/actions/", views.action_add, name="action_add"),
-]
-
-
-# --- Date polls, attendance, feedback (m-polls) ---
-urlpatterns += [
-    path("meetings/<int:meeting_id>/poll/", views.date_poll_open, name="date_poll_open"),
-    path("meetings/<int:meeting_id>/poll/answer/", views.date_poll_answer, name="date_poll_answer"),
-    path("meetings/<int:meeting_id>/poll/close/", views.date_poll_close, name="date_poll_close"),
-    path("meetings/<int:meeting_id>/poll/decide/", views.date_poll_decide, name="date_poll_decide"),
+    path(f"{MEETING}/agenda/", views.agenda_item_add, name="agenda_item_add"),
+    path(f"{MEETING}/agenda/<int:item_id>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
     path(
-        "meetings/<int:meeting_id>/attendance/", views.attendance_record, name="attendance_record"
+        f"{MEETING}/agenda/<int:item_id>/delete/",
+        views.agenda_item_delete,
+        name="agenda_item_delete",
     ),
-    path("meetings/<int:meeting_id>/feedback/", views.feedback_give, name="feedback_give"),
-    path("meetings/<int:meeting_id>/held/", views.meeting_mark_held, name="meeting_mark_held"),
+    path(f"{MEETING}/agenda/<int:item_id>/move/", views.agenda_item_move, name="agenda_item_move"),
+    path(f"{MEETING}/minutes/", views.minutes_save, name="minutes_save"),
+    path(f"{MEETING}/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path(f"{MEETING}/minutes/history/", views.minutes_history, name="minutes_history"),
+    path(f"{MEETING}/actions/", views.action_add, name="action_add"),
+    # Date polls, attendance, feedback
+    path(f"{MEETING}/poll/", views.date_poll_open, name="date_poll_open"),
+    path(f"{MEETING}/poll/answer/", views.date_poll_answer, name="date_poll_answer"),
+    path(f"{MEETING}/poll/close/", views.date_poll_close, name="date_poll_close"),
+    path(f"{MEETING}/poll/decide/", views.date_poll_decide, name="date_poll_decide"),
+    path(f"{MEETING}/attendance/", views.attendance_record, name="attendance_record"),
+    path(f"{MEETING}/feedback/", views.feedback_give, name="feedback_give"),
+    path(f"{MEETING}/held/", views.meeting_mark_held, name="meeting_mark_held"),
 ]

@@ -511,7 +511,7 @@ def actions_list(request):
     )
 
 
-# --- Date polls, attendance, feedback (m-polls) --------------------------------------------
+# --- Date polls, attendance, feedback ------------------------------------------------------
 
 
 def _presidency_meeting(request, meeting_id):

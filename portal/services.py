@@ -1,7 +1,11 @@
 """Writes: keyword-only, one transaction each, permission checks inside."""
 
+from __future__ import annotations
+
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -25,6 +29,9 @@ from portal.models import (
 )
 from portal.selectors import hash_invitation_token
 
+if TYPE_CHECKING:
+    from portal.models import Organisation, UpdatePage
+
 
 def _check_roles(actor, roles):
     roles = set(roles)
@@ -43,7 +50,9 @@ def _unsent_token_hash():
 
 
 @transaction.atomic
-def invitation_create(*, actor, email, organisation, roles):
+def invitation_create(
+    *, actor: User, email: str, organisation: Organisation, roles: Iterable[str]
+) -> Invitation:
     """Invite a person by email. A new invitation to the same address replaces the actor's
     own open one. Only the invitation's id goes to the email task, which mints the link's
     secret (the task queue keeps its arguments after the task has run)."""
@@ -77,7 +86,7 @@ def invitation_create(*, actor, email, organisation, roles):
     return invitation
 
 
-def email_has_account(email):
+def email_has_account(email: str) -> bool:
     return (
         User.objects.filter(email__iexact=email).exists()
         or EmailAddress.objects.filter(email__iexact=email).exists()
@@ -85,7 +94,7 @@ def email_has_account(email):
 
 
 @transaction.atomic
-def invitation_link_mint(*, invitation_id):
+def invitation_link_mint(*, invitation_id: int) -> tuple[Invitation, str | None] | None:
     """Give an open invitation a new link secret and return (invitation, secret); only its
     hash is stored, and any earlier link of this invitation stops working. The secret is
     None when the address already has an account (no link is made: the owner is told
@@ -109,7 +118,7 @@ def invitation_link_mint(*, invitation_id):
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation):
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     if not permissions.can_revoke_invitation(actor, invitation):
         raise PermissionDenied("You may revoke only the invitations you sent.")
     if invitation.accepted_at or invitation.revoked_at:
@@ -119,7 +128,7 @@ def invitation_revoke(*, actor, invitation):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user):
+def invitation_accept(*, invitation: Invitation, user: User) -> User:
     """Bind a newly signed-up user to the invitation: organisation and roles. The row is
     locked so one link makes one account."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -154,7 +163,7 @@ def _apply_roles(user, roles):
 
 
 @transaction.atomic
-def user_set_roles(*, actor, user, roles):
+def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
     if not permissions.can_manage_user(actor, user):
         raise PermissionDenied("You may not manage this user.")
     new_roles = set(_check_roles(actor, roles))
@@ -187,7 +196,7 @@ def _mark_enabled(user):
 
 
 @transaction.atomic
-def user_deactivate(*, actor, user):
+def user_deactivate(*, actor: User, user: User) -> User:
     """Disable an account, record who did it and when, end every session and revoke every
     token it has."""
     if not permissions.can_manage_user(actor, user):
@@ -204,7 +213,7 @@ def user_deactivate(*, actor, user):
 
 
 @transaction.atomic
-def user_reactivate(*, actor, user):
+def user_reactivate(*, actor: User, user: User) -> User:
     user = _locked(user)  # judged on the current record, not on what the page showed
     if not permissions.can_reactivate_user(actor, user):
         raise PermissionDenied("Only an administrator can enable this account again.")
@@ -214,7 +223,7 @@ def user_reactivate(*, actor, user):
 
 
 @transaction.atomic
-def user_active_state_set_in_admin(*, actor, user, active):
+def user_active_state_set_in_admin(*, actor: User, user: User, active: bool) -> User:
     """The Wagtail admin's user editor or bulk action changed `is_active` itself (only
     administrators reach it): record the change as `user_deactivate`/`user_reactivate` do."""
     if active:
@@ -234,13 +243,13 @@ def user_active_state_set_in_admin(*, actor, user, active):
     return user
 
 
-def user_sessions_end(*, user):
+def user_sessions_end(*, user: User) -> None:
     for session in UserSession.objects.filter(user=user):
         session.end()
 
 
 @transaction.atomic
-def user_tokens_revoke(*, user):
+def user_tokens_revoke(*, user: User) -> None:
     """End every credential that works without a session: API tokens are revoked (the rows
     stay for the record) and feed and calendar tokens are dropped, so their addresses stop
     working and the account page shows new ones. Called when the password is changed, set
@@ -250,7 +259,7 @@ def user_tokens_revoke(*, user):
 
 
 @transaction.atomic
-def user_access_end(*, user):
+def user_access_end(*, user: User) -> None:
     """A disabled account: log it out everywhere and revoke its tokens (enabling it again
     brings neither back)."""
     user_sessions_end(user=user)
@@ -258,7 +267,7 @@ def user_access_end(*, user):
 
 
 @transaction.atomic
-def user_email_set_by_admin(*, user):
+def user_email_set_by_admin(*, user: User) -> EmailAddress | None:
     """An administrator entered the address in the Wagtail admin: make it the account's
     primary login address. It counts as verified because the account has no password the
     administrator knows: the only way in is the password-reset link sent to that mailbox."""
@@ -274,25 +283,25 @@ def user_email_set_by_admin(*, user):
 
 
 @transaction.atomic
-def user_update_preferences(*, user, notify_updates):
+def user_update_preferences(*, user: User, notify_updates: bool) -> User:
     user.notify_updates = bool(notify_updates)
     user.save(update_fields=["notify_updates"])
     return user
 
 
 @transaction.atomic
-def api_token_create(*, user, name):
+def api_token_create(*, user: User, name: str) -> tuple[APIToken, str]:
     """A new API token for the user; the plaintext is returned once and never stored."""
     return APIToken.create_token(user=user, name=name)
 
 
 @transaction.atomic
-def api_token_revoke(*, token):
+def api_token_revoke(*, token: APIToken) -> None:
     token.revoke()
 
 
 @transaction.atomic
-def update_email_queue(*, page):
+def update_email_queue(*, page: UpdatePage) -> UpdateNotification | None:
     """Queue the members' email about a published update. Wagtail also sends `page_published`
     when a revision is only *scheduled* (go_live_at in the future), so nothing is queued until
     the page is actually live; the email then goes out once per update, however often it is

@@ -1,6 +1,14 @@
+"""The root URLconf: the apps' URLs first (each app's `urls.py`, under its own prefix), then the
+portal's own (the admin's login and logout through allauth, documents, accounts, the JSON API,
+people, invitations, account settings, updates feed, site search), then Wagtail's page URLs,
+which take every path left over and so come last."""
+
+from pathlib import Path
+
 from allauth.account.decorators import reauthentication_required
 from allauth.account.views import LogoutView
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, resolve, reverse, reverse_lazy
 from django.views.generic import RedirectView
@@ -8,7 +16,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
+from portal import views, views_search
 from portal.api import api_urls
 from portal.feeds import UpdatesAtomFeed
 
@@ -59,10 +67,14 @@ portal_patterns = [
         name="api_token_revoke",
     ),
     path("feeds/updates/<str:token>/", UpdatesAtomFeed(), name="updates_feed"),
-    path("search/", include("portal.views_search")),
+    path("search/", views_search.search, name="search"),
 ]
 
 urlpatterns = [
+    path("training/", include("training.urls")),
+    path("knowledge/", include("knowledge.urls")),
+    path("", include("meetings.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/login/", login_not_required(AllauthLoginRedirect.as_view())),
     # Wagtail's "Log out" posts here: log out through allauth in one step.
     path("admin/logout/", LogoutView.as_view()),
@@ -76,23 +88,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api_urls()),
     path("", include((portal_patterns, "portal"))),
-]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    # Images only: documents are always served through Wagtail's permission-checked view.
-    urlpatterns += static(
-        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
-    )
-    urlpatterns += static(
+    # Uploaded images in development only (`static()` is empty unless DEBUG); documents are
+    # always served through Wagtail's permission-checked view.
+    *static(f"{settings.MEDIA_URL}images/", document_root=Path(settings.MEDIA_ROOT, "images")),
+    *static(
         f"{settings.MEDIA_URL}original_images/",
-        document_root=settings.MEDIA_ROOT / "original_images",
-    )
-
-urlpatterns += [path("", include(wagtail_urls))]
-urlpatterns.insert(0, path("cases/", include("cases.urls")))  # cases: the SPOC's case register
-urlpatterns.insert(0, path("", include("meetings.urls")))  # meetings: .ics download, calendar feed
-urlpatterns.insert(0, path("", include("knowledge.urls")))  # knowledge: fact-sheet changes
-urlpatterns.insert(0, path("", include("knowledge.urls_tools")))  # compare, quick answer, PDFs
-urlpatterns.insert(0, path("training/", include("training.urls")))  # training module
+        document_root=Path(settings.MEDIA_ROOT, "original_images"),
+    ),
+    path("", include(wagtail_urls)),
+]

@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
-from django.urls import path
 
 from portal import site_search as selectors
 
@@ -83,7 +82,3 @@ def _facet_groups(found):
             }
         )
     return groups
-
-
-# Included by portal.urls under /search/ (in the "portal" namespace: portal:search).
-urlpatterns = [path("", search, name="search")]

@@ -1,6 +1,6 @@
-"""Who may do what with the trainer pool, attendance, evaluations and certificates (the later
-steps of issue 13). Pure predicates, used by services (enforcement), selectors and views, as
-in training.permissions (whose rules they build on).
+"""Who may do what with the trainer pool, attendance, evaluations and certificates. Pure
+predicates, used by services (enforcement), selectors and views, as in training.permissions
+(whose rules they build on).
 
 - The pool: a Head of SPOC proposes trainers of their own country; the core group of
   trainers vets them. Every member sees a vetted trainer's professional profile (name,

@@ -2,8 +2,12 @@
 user who may not see the thing returns nothing (an empty queryset or None), so views turn
 that into a 404 or 403 and never leak another country's data."""
 
+from __future__ import annotations
+
 import dataclasses
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -27,14 +31,19 @@ from training.models import (
     Urgency,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
 # --- Topics and delegates -------------------------------------------------------------------
 
 
-def active_topics():
+def active_topics() -> QuerySet[TrainingTopic]:
     return TrainingTopic.objects.filter(active=True)
 
 
-def delegates_of_country(*, user):
+def delegates_of_country(*, user: User | AnonymousUser) -> QuerySet[TrainingDelegate]:
     """The training delegates of the head's own country (empty for anyone else)."""
     country = permissions.head_country(user)
     if country is None:
@@ -42,7 +51,7 @@ def delegates_of_country(*, user):
     return TrainingDelegate.objects.filter(country=country).select_related("user", "granted_by")
 
 
-def delegate_candidates(*, user):
+def delegate_candidates(*, user: User | AnonymousUser) -> QuerySet[User]:
     """The people a head may name as delegates: active members of their own SPOC."""
     country = permissions.head_country(user)
     if country is None:
@@ -52,14 +61,14 @@ def delegate_candidates(*, user):
     )
 
 
-def delegate_of_country(*, user, delegate_id):
+def delegate_of_country(*, user: User | AnonymousUser, delegate_id: int) -> TrainingDelegate | None:
     return delegates_of_country(user=user).filter(pk=delegate_id).first()
 
 
 # --- Needs rounds ---------------------------------------------------------------------------
 
 
-def needs_rounds_for(user):
+def needs_rounds_for(user: User | AnonymousUser) -> QuerySet[NeedsRound]:
     """Trainers see every round, drafts included; heads and their delegates the open and
     closed ones; anyone else none."""
     if permissions.is_trainer(user):
@@ -71,11 +80,11 @@ def needs_rounds_for(user):
     return qs.prefetch_related(Prefetch("topics", queryset=TrainingTopic.objects.all()))
 
 
-def needs_round_for(user, round_id):
+def needs_round_for(user: User | AnonymousUser, round_id: int) -> NeedsRound | None:
     return needs_rounds_for(user).filter(pk=round_id).first()
 
 
-def needs_response_counts(rounds):
+def needs_response_counts(rounds: Iterable[NeedsRound]) -> dict[int, int]:
     """{round id: number of countries that answered}, in one query."""
     return dict(
         NeedsResponse.objects.filter(round__in=rounds)
@@ -85,7 +94,9 @@ def needs_response_counts(rounds):
     )
 
 
-def own_needs(*, user, needs_round):
+def own_needs(
+    *, user: User | AnonymousUser, needs_round: NeedsRound
+) -> tuple[NeedsResponse | None, dict[int, NeedsAnswer]]:
     """The user's country's response and answers ({topic id: answer}) to the round, for a
     head or delegate; (None, {}) for anyone else."""
     country = permissions.needs_country(user)
@@ -99,7 +110,9 @@ def own_needs(*, user, needs_round):
     return response, answers
 
 
-def own_needs_states(*, user, rounds):
+def own_needs_states(
+    *, user: User | AnonymousUser, rounds: Iterable[NeedsRound]
+) -> dict[int, NeedsResponse]:
     """{round id: response} for the user's country, over many rounds (one query)."""
     country = permissions.needs_country(user)
     if country is None:
@@ -153,7 +166,7 @@ class NeedsMatrix:
         return [cell for row in self.rows for cell in row.cells if cell is not None]
 
 
-def needs_matrix(*, user, needs_round):
+def needs_matrix(*, user: User | AnonymousUser, needs_round: NeedsRound) -> NeedsMatrix | None:
     """The pooled results: every country x the round's topics, with totals, the countries
     that have not answered, and per topic the staff by level and urgency. For trainers only
     (None for anyone else). Four queries, whatever the number of countries and answers."""
@@ -219,18 +232,18 @@ def needs_matrix(*, user, needs_round):
 # --- Courses, sessions and the annual plan -------------------------------------------------
 
 
-def courses_for(user):
+def courses_for(user: User | AnonymousUser) -> QuerySet[Course]:
     """The catalogue: every course, for every member."""
     if not permissions.can_see_courses(user):
         return Course.objects.none()
     return Course.objects.select_related("topic", "organiser_country")
 
 
-def course_for(user, course_id):
+def course_for(user: User | AnonymousUser, course_id: int) -> Course | None:
     return courses_for(user).filter(pk=course_id).first()
 
 
-def sessions_for(user):
+def sessions_for(user: User | AnonymousUser) -> QuerySet[Session]:
     if not permissions.can_see_courses(user):
         return Session.objects.none()
     return Session.objects.select_related(
@@ -238,7 +251,7 @@ def sessions_for(user):
     ).order_by("first_day", "daily_start", "pk")
 
 
-def session_for(user, session_id):
+def session_for(user: User | AnonymousUser, session_id: int) -> Session | None:
     return (
         sessions_for(user)
         .prefetch_related(
@@ -250,36 +263,40 @@ def session_for(user, session_id):
     )
 
 
-def sessions_of_course(*, user, course):
+def sessions_of_course(*, user: User | AnonymousUser, course: Course) -> QuerySet[Session]:
     return sessions_for(user).filter(course=course)
 
 
-def upcoming_sessions(*, user, today=None, limit=None):
+def upcoming_sessions(
+    *, user: User | AnonymousUser, today: datetime.date | None = None, limit: int | None = None
+) -> QuerySet[Session]:
     today = today or timezone.localdate()
     qs = sessions_for(user).filter(last_day__gte=today)
     return qs[:limit] if limit else qs
 
 
-def plan_sessions(*, user, year):
+def plan_sessions(*, user: User | AnonymousUser, year: int) -> QuerySet[Session]:
     """The annual training plan: the sessions starting in `year`, cancelled ones included
     (marked as such), in date order."""
     return sessions_for(user).filter(first_day__year=year)
 
 
-def plan_years(*, user):
+def plan_years(*, user: User | AnonymousUser) -> list[int]:
     """The years that have sessions, in order."""
     if not permissions.can_see_courses(user):
         return []
     return [day.year for day in Session.objects.dates("first_day", "year")]
 
 
-def sessions_for_feed(*, user, today=None):
+def sessions_for_feed(
+    *, user: User | AnonymousUser, today: datetime.date | None = None
+) -> QuerySet[Session]:
     """A calendar subscription: the sessions from a year back on."""
     today = today or timezone.localdate()
     return sessions_for(user).filter(last_day__gte=today - datetime.timedelta(days=366))
 
 
-def calendar_feed_urls(*, request, user):
+def calendar_feed_urls(*, request: HttpRequest, user: User) -> dict[str, str] | None:
     """The user's personal subscription address for the training calendar (https and
     webcal), with the same secret token as the meetings feed."""
     if not permissions.can_see_courses(user):
@@ -312,7 +329,7 @@ def _organised_courses_q(user, prefix=""):
     return q
 
 
-def nominations_visible_to(user):
+def nominations_visible_to(user: User | AnonymousUser) -> QuerySet[Nomination]:
     """Every nomination the user may see: their own, their country's (as its head or
     National Contact Point), those of the sessions they organise and those of the sessions
     they give as one of its trainers (permissions.can_see_nomination)."""
@@ -330,18 +347,18 @@ def nominations_visible_to(user):
     )
 
 
-def nomination_for(user, nomination_id):
+def nomination_for(user: User | AnonymousUser, nomination_id: int) -> Nomination | None:
     return nominations_visible_to(user).filter(pk=nomination_id).first()
 
 
-def nomination_history(nomination):
+def nomination_history(nomination: Nomination) -> QuerySet[NominationEvent]:
     return NominationEvent.objects.filter(nomination=nomination).select_related("actor")
 
 
 STATUS_ORDER = {status: index for index, status in enumerate(Nomination.Status.values)}
 
 
-def session_nominations(*, user, session):
+def session_nominations(*, user: User | AnonymousUser, session: Session) -> list[Nomination]:
     """The session's nominations the user may see, active ones first: the organiser and the
     session's trainers see them all, a head (or National Contact Point) their country's,
     anyone else their own."""
@@ -359,7 +376,9 @@ def session_nominations(*, user, session):
     return rows
 
 
-def own_nomination(*, user, session, nominations=None):
+def own_nomination(
+    *, user: User | AnonymousUser, session: Session, nominations: Iterable[Nomination] | None = None
+) -> Nomination | None:
     """The user's active nomination for the session, else their latest one, else None."""
     mine = [n for n in (nominations or []) if n.nominee_id == user.pk]
     if nominations is None:
@@ -385,7 +404,9 @@ class SeatSummary:
         return max(0, self.capacity - self.held)
 
 
-def seat_summary(*, session, country=None, today=None):
+def seat_summary(
+    *, session: Session, country: Country | None = None, today: datetime.date | None = None
+) -> SeatSummary:
     """What a page says about seats (three queries, whatever the number of nominations)."""
     from training.services import seats_left_for
 
@@ -411,7 +432,7 @@ def seat_summary(*, session, country=None, today=None):
     )
 
 
-def nomination_candidates(*, user, session):
+def nomination_candidates(*, user: User | AnonymousUser, session: Session) -> QuerySet[User]:
     """The people a head may nominate for the session: active members of their SPOC without
     an active nomination for it."""
     country = permissions.nominating_country(user)
@@ -427,7 +448,7 @@ def nomination_candidates(*, user, session):
     )
 
 
-def nominations_overview(*, user):
+def nominations_overview(*, user: User | AnonymousUser) -> dict[str, list[Nomination]]:
     """The nominations page: the user's own, what waits for them (as head, National Contact
     Point or organiser), and the participants of the coming sessions they give as a trainer;
     each list a fixed number of queries."""

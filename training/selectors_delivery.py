@@ -1,12 +1,23 @@
 """Reads on the delivery of sessions (attendance, evaluations, certificates), scoped as
 training.permissions_pool says."""
 
+from __future__ import annotations
+
 import dataclasses
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 
 from training.models import Attendance, Nomination
 from training.services_delivery import confirmed_participants
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from portal.models import User
+    from training.models import EvaluationKind, EvaluationResponse, Session
 
 
 @dataclasses.dataclass
@@ -19,7 +30,7 @@ class AttendanceRow:
         return sum(1 for _, status in self.cells if status in Attendance.PRESENT)
 
 
-def attendance_sheet(session):
+def attendance_sheet(session: Session) -> tuple[list[datetime.date], list[AttendanceRow]]:
     """The confirmed participants x the session's days (two queries, whatever the number)."""
     participants = list(
         confirmed_participants(session).order_by("country__name", "nominee__last_name", "pk")
@@ -38,7 +49,7 @@ def attendance_sheet(session):
     ]
 
 
-def attendees(session=None):
+def attendees(session: Session | None = None) -> QuerySet[Nomination]:
     """Confirmed nominations with attended or partly on at least one day: the attendees."""
     present = Attendance.objects.filter(nomination=OuterRef("pk"), status__in=Attendance.PRESENT)
     qs = Nomination.objects.filter(status=Nomination.Status.CONFIRMED).filter(Exists(present))
@@ -47,7 +58,7 @@ def attendees(session=None):
     return qs
 
 
-def is_attendee(nomination):
+def is_attendee(nomination: Nomination) -> bool:
     return attendees().filter(pk=nomination.pk).exists()
 
 
@@ -72,7 +83,7 @@ class KindResult:
     questions: list
 
 
-def evaluation_results(sessions):
+def evaluation_results(sessions: Iterable[Session]) -> list[KindResult]:
     """The aggregated answers of the sessions' participants, per evaluation kind and
     question: the average and the distribution of each Likert question, the free texts (no
     names). Five queries, whatever the number of sessions and answers."""
@@ -147,7 +158,7 @@ def evaluation_results(sessions):
     return results
 
 
-def session_average_scores(sessions):
+def session_average_scores(sessions: Iterable[Session]) -> dict[int, float]:
     """{session id: average of every Likert answer of its evaluation after the session}."""
     from django.db.models import Avg
 
@@ -165,7 +176,9 @@ def session_average_scores(sessions):
     )
 
 
-def own_evaluations(*, user, now=None):
+def own_evaluations(
+    *, user: User, now: datetime.datetime | None = None
+) -> list[tuple[Nomination, EvaluationKind, EvaluationResponse | None]]:
     """The user's evaluations that are open or answered: [(nomination, kind, response)]."""
     from training.models import EvaluationKind, EvaluationResponse
     from training.services_evaluations import absent_throughout, is_open

@@ -1,12 +1,24 @@
 """Reads on the trainer pool, scoped to the asking user (see training.permissions_pool)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q
 
 from training import permissions, permissions_pool
 from training.models import SessionTrainer, Trainer, TrainingTopic
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
-def trainers_for(user):
+    from portal.models import Country, User
+    from training.models import Session
+
+
+def trainers_for(user: User | AnonymousUser) -> QuerySet[Trainer]:
     """Vetted trainers for every member; besides, every proposal for the trainers and their
     own country's proposals for a Head of SPOC."""
     if not permissions.is_member(user):
@@ -24,14 +36,14 @@ def trainers_for(user):
     )
 
 
-def trainers_for_search(user):
+def trainers_for_search(user: User | AnonymousUser) -> QuerySet[Trainer]:
     """The site search source: vetted trainers only, for every member."""
     if not permissions.is_member(user):
         return Trainer.objects.none()
     return Trainer.objects.filter(status=Trainer.Status.VETTED)
 
 
-def trainer_account_candidates(trainer):
+def trainer_account_candidates(trainer: Trainer) -> QuerySet[User]:
     """The portal accounts a trainer's record may be linked to: active members of the
     trainer's country's SPOC."""
     from portal.models import User
@@ -41,11 +53,18 @@ def trainer_account_candidates(trainer):
     )
 
 
-def trainer_for(user, trainer_id):
+def trainer_for(user: User | AnonymousUser, trainer_id: int) -> Trainer | None:
     return trainers_for(user).filter(pk=trainer_id).first()
 
 
-def filter_trainers(qs, *, topic=None, language=None, country=None, status=None):
+def filter_trainers(
+    qs: QuerySet[Trainer],
+    *,
+    topic: TrainingTopic | None = None,
+    language: str | None = None,
+    country: Country | None = None,
+    status: str | None = None,
+) -> QuerySet[Trainer]:
     if topic is not None:
         qs = qs.filter(topics=topic)
     if language:
@@ -57,7 +76,7 @@ def filter_trainers(qs, *, topic=None, language=None, country=None, status=None)
     return qs.distinct() if topic is not None else qs
 
 
-def assignable_trainers(current_links=()):
+def assignable_trainers(current_links: Iterable[SessionTrainer] = ()) -> QuerySet[Trainer]:
     """Who can be chosen to give a session: the vetted pool, and whoever gives it already."""
     current = [link.trainer_id for link in current_links]
     return (
@@ -67,7 +86,7 @@ def assignable_trainers(current_links=()):
     )
 
 
-def session_trainers(session):
+def session_trainers(session: Session) -> list[SessionTrainer]:
     return list(
         SessionTrainer.objects.filter(session=session)
         .select_related("trainer__country")
@@ -75,7 +94,9 @@ def session_trainers(session):
     )
 
 
-def trainer_sessions(trainer, *, with_scores=False):
+def trainer_sessions(
+    trainer: Trainer, *, with_scores: bool = False
+) -> list[tuple[Session, float | None]]:
     """The sessions the trainer gives or gave, latest first, as (session, score): the average
     of the Likert answers of the session's evaluation when `with_scores` (None without
     answers, or without `with_scores`)."""

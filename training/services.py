@@ -3,9 +3,13 @@ rules live here (permissions.py says who, these say when and what), never in mod
 or signals. Bad input raises ValidationError (a dict of field -> message where a form field
 is to blame); a forbidden action raises PermissionDenied."""
 
+from __future__ import annotations
+
 import collections
 import datetime
+from collections.abc import Iterable, Mapping
 from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +39,11 @@ from training.models import (
     Urgency,
 )
 
+if TYPE_CHECKING:
+    from wagtail.documents.models import Document
+
+    from portal.models import User
+
 # --- Country delegates ----------------------------------------------------------------------
 
 
@@ -46,7 +55,9 @@ def _head_country_or_deny(actor):
 
 
 @transaction.atomic
-def delegate_add(*, actor, user, kind, now=None):
+def delegate_add(
+    *, actor: User, user: User, kind: str, now: datetime.datetime | None = None
+) -> TrainingDelegate:
     """Name a person of the head's own country as a training delegate of `kind`."""
     country = _head_country_or_deny(actor)
     if kind not in TrainingDelegate.Kind.values:
@@ -70,7 +81,7 @@ def delegate_add(*, actor, user, kind, now=None):
 
 
 @transaction.atomic
-def delegate_remove(*, actor, delegate):
+def delegate_remove(*, actor: User, delegate: TrainingDelegate) -> None:
     country = _head_country_or_deny(actor)
     if delegate.country_id != country.pk:
         raise PermissionDenied("This delegate belongs to another country.")
@@ -121,8 +132,16 @@ def _clean_topics(topics):
 
 @transaction.atomic
 def needs_round_create(
-    *, actor, title, period_start, period_end, deadline, topics=None, introduction="", now=None
-):
+    *,
+    actor: User,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    deadline: datetime.date,
+    topics: Iterable[TrainingTopic] | None = None,
+    introduction: str = "",
+    now: datetime.datetime | None = None,
+) -> NeedsRound:
     """A draft round; `topics` default to every active topic."""
     _trainer_or_deny(actor)
     now = now or timezone.now()
@@ -154,16 +173,16 @@ def _round_locked(needs_round):
 @transaction.atomic
 def needs_round_update(
     *,
-    actor,
-    needs_round,
-    title,
-    period_start,
-    period_end,
-    deadline,
-    introduction="",
-    topics=None,
-    now=None,
-):
+    actor: User,
+    needs_round: NeedsRound,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    deadline: datetime.date,
+    introduction: str = "",
+    topics: Iterable[TrainingTopic] | None = None,
+    now: datetime.datetime | None = None,
+) -> NeedsRound:
     """Change a round that is not closed. Its topics change only while it is a draft (once
     open, countries may have answered on them)."""
     _trainer_or_deny(actor)
@@ -197,7 +216,9 @@ def needs_round_update(
 
 
 @transaction.atomic
-def needs_round_open(*, actor, needs_round, now=None):
+def needs_round_open(
+    *, actor: User, needs_round: NeedsRound, now: datetime.datetime | None = None
+) -> NeedsRound:
     _trainer_or_deny(actor)
     needs_round = _round_locked(needs_round)
     now = now or timezone.now()
@@ -213,7 +234,9 @@ def needs_round_open(*, actor, needs_round, now=None):
 
 
 @transaction.atomic
-def needs_round_close(*, actor, needs_round, now=None):
+def needs_round_close(
+    *, actor: User, needs_round: NeedsRound, now: datetime.datetime | None = None
+) -> NeedsRound:
     _trainer_or_deny(actor)
     needs_round = _round_locked(needs_round)
     if needs_round.status != NeedsRound.Status.OPEN:
@@ -277,7 +300,13 @@ def _clean_answer(topic, values):
 
 
 @transaction.atomic
-def needs_answers_save(*, actor, needs_round, answers, now=None):
+def needs_answers_save(
+    *,
+    actor: User,
+    needs_round: NeedsRound,
+    answers: Mapping[TrainingTopic | int, Mapping[str, Any]],
+    now: datetime.datetime | None = None,
+) -> NeedsResponse:
     """Save the actor's country's answers to an open round, all topics at once: `answers`
     maps a topic (or its id) to a dict of ANSWER_FIELDS, or to None for "no need". Topics
     not mentioned keep their answer. Records that the country has answered (also when it
@@ -357,7 +386,7 @@ COURSE_FIELDS = (
 )
 
 
-def validate_cepol_code(code, *, exclude_pk=None):
+def validate_cepol_code(code: str | None, *, exclude_pk: int | None = None) -> str:
     """The code as stored ('' when none): it must match TRAINING_CEPOL_CODE_PATTERN and be
     unused by another course."""
     code = (code or "").strip()
@@ -423,7 +452,7 @@ def _clean_course(actor, values, *, exclude_pk=None):
 
 
 @transaction.atomic
-def course_create(*, actor, now=None, **values):
+def course_create(*, actor: User, now: datetime.datetime | None = None, **values: Any) -> Course:
     if not permissions.can_create_courses(actor):
         raise PermissionDenied("Courses are created by the trainers and by CEPOL.")
     unknown = set(values) - set(COURSE_FIELDS)
@@ -435,7 +464,9 @@ def course_create(*, actor, now=None, **values):
 
 
 @transaction.atomic
-def course_update(*, actor, course, now=None, **values):
+def course_update(
+    *, actor: User, course: Course, now: datetime.datetime | None = None, **values: Any
+) -> Course:
     course = Course.objects.select_for_update().get(pk=course.pk)
     if not permissions.can_manage_course(actor, course):
         raise PermissionDenied("You do not manage this course.")
@@ -595,7 +626,15 @@ def _manager_or_deny(actor, course):
 
 
 @transaction.atomic
-def session_create(*, actor, course, quotas=None, documents=None, now=None, **values):
+def session_create(
+    *,
+    actor: User,
+    course: Course,
+    quotas: Mapping[Country, int | None] | None = None,
+    documents: Iterable[Document] | None = None,
+    now: datetime.datetime | None = None,
+    **values: Any,
+) -> Session:
     _manager_or_deny(actor, course)
     unknown = set(values) - set(SESSION_FIELDS)
     if unknown:
@@ -622,7 +661,15 @@ def _session_locked(session):
 
 
 @transaction.atomic
-def session_update(*, actor, session, quotas=None, documents=None, now=None, **values):
+def session_update(
+    *,
+    actor: User,
+    session: Session,
+    quotas: Mapping[Country, int | None] | None = None,
+    documents: Iterable[Document] | None = None,
+    now: datetime.datetime | None = None,
+    **values: Any,
+) -> Session:
     """Change a session. Dates, times, place or status raise its calendar SEQUENCE. A
     session that has started keeps its dates; a cancelled one is not changed."""
     session = _session_locked(session)
@@ -677,7 +724,9 @@ def session_update(*, actor, session, quotas=None, documents=None, now=None, **v
 
 
 @transaction.atomic
-def session_cancel(*, actor, session, now=None):
+def session_cancel(
+    *, actor: User, session: Session, now: datetime.datetime | None = None
+) -> Session:
     session = _session_locked(session)
     _manager_or_deny(actor, session.course)
     if session.is_cancelled:
@@ -767,7 +816,14 @@ def _seat_counts(session):
     return held, quotas
 
 
-def seats_left_for(session, country_id, *, held, quotas, today):
+def seats_left_for(
+    session: Session,
+    country_id: int | None,
+    *,
+    held: Mapping[int, int],
+    quotas: Mapping[int, int],
+    today: datetime.date,
+) -> int:
     """Seats the country can still take: the capacity, less the seats held, less the unfilled
     quota seats of the other countries (until the release day)."""
     released = today >= session.quota_release_day
@@ -928,7 +984,9 @@ def _reason(reason, what):
 
 
 @transaction.atomic
-def nomination_request(*, actor, session, motivation="", now=None):
+def nomination_request(
+    *, actor: User, session: Session, motivation: str = "", now: datetime.datetime | None = None
+) -> Nomination:
     """An officer asks their Head of SPOC to nominate them."""
     if not permissions.can_ask_nomination(actor):
         raise PermissionDenied("Only members of a national SPOC ask to be nominated.")
@@ -954,7 +1012,14 @@ def nomination_request(*, actor, session, motivation="", now=None):
 
 
 @transaction.atomic
-def nomination_create(*, actor, session, nominee, motivation="", now=None):
+def nomination_create(
+    *,
+    actor: User,
+    session: Session,
+    nominee: User,
+    motivation: str = "",
+    now: datetime.datetime | None = None,
+) -> Nomination:
     """A Head of SPOC nominates a person of their country directly (their approval is given)."""
     country = permissions.nominating_country(actor)
     if country is None:
@@ -994,7 +1059,9 @@ def _national_contact_of(actor, nomination):
 
 
 @transaction.atomic
-def nomination_approve(*, actor, nomination, now=None):
+def nomination_approve(
+    *, actor: User, nomination: Nomination, now: datetime.datetime | None = None
+) -> Nomination:
     now = now or timezone.now()
     session, nomination = _locked(nomination)
     _head_of(actor, nomination)
@@ -1008,7 +1075,9 @@ def nomination_approve(*, actor, nomination, now=None):
 
 
 @transaction.atomic
-def nomination_second_approve(*, actor, nomination, now=None):
+def nomination_second_approve(
+    *, actor: User, nomination: Nomination, now: datetime.datetime | None = None
+) -> Nomination:
     now = now or timezone.now()
     session, nomination = _locked(nomination)
     _national_contact_of(actor, nomination)
@@ -1024,7 +1093,9 @@ def nomination_second_approve(*, actor, nomination, now=None):
 
 
 @transaction.atomic
-def nomination_refuse(*, actor, nomination, reason, now=None):
+def nomination_refuse(
+    *, actor: User, nomination: Nomination, reason: str, now: datetime.datetime | None = None
+) -> Nomination:
     """The head refuses a request, or the National Contact Point a nomination waiting for it."""
     now = now or timezone.now()
     session, nomination = _locked(nomination)
@@ -1048,7 +1119,9 @@ def _organiser_of(actor, session):
 
 
 @transaction.atomic
-def nomination_confirm(*, actor, nomination, now=None):
+def nomination_confirm(
+    *, actor: User, nomination: Nomination, now: datetime.datetime | None = None
+) -> Nomination:
     now = now or timezone.now()
     session, nomination = _locked(nomination)
     _organiser_of(actor, session)
@@ -1060,7 +1133,9 @@ def nomination_confirm(*, actor, nomination, now=None):
 
 
 @transaction.atomic
-def nomination_decline(*, actor, nomination, reason, now=None):
+def nomination_decline(
+    *, actor: User, nomination: Nomination, reason: str, now: datetime.datetime | None = None
+) -> Nomination:
     now = now or timezone.now()
     session, nomination = _locked(nomination)
     _organiser_of(actor, session)
@@ -1086,7 +1161,9 @@ def nomination_decline(*, actor, nomination, reason, now=None):
 
 
 @transaction.atomic
-def nomination_waitlist(*, actor, nomination, reason="", now=None):
+def nomination_waitlist(
+    *, actor: User, nomination: Nomination, reason: str = "", now: datetime.datetime | None = None
+) -> Nomination:
     """The organiser moves a seat holder to the end of the waiting list; their seat goes to
     the first person in line who can take it. Refused when nobody in line can."""
     now = now or timezone.now()
@@ -1129,7 +1206,9 @@ def nomination_waitlist(*, actor, nomination, reason="", now=None):
 
 
 @transaction.atomic
-def nomination_withdraw(*, actor, nomination, reason="", now=None):
+def nomination_withdraw(
+    *, actor: User, nomination: Nomination, reason: str = "", now: datetime.datetime | None = None
+) -> Nomination:
     """The participant, or their head, withdraws; a freed seat goes to the waiting list."""
     now = now or timezone.now()
     session, nomination = _locked(nomination)
@@ -1159,7 +1238,9 @@ def nomination_withdraw(*, actor, nomination, reason="", now=None):
 
 
 @transaction.atomic
-def nomination_replace(*, actor, nomination, nominee, now=None):
+def nomination_replace(
+    *, actor: User, nomination: Nomination, nominee: User, now: datetime.datetime | None = None
+) -> Nomination:
     """The head puts another person of their country in the nominee's place (seat, or place
     in line, and the approvals given) until the nomination deadline."""
     now = now or timezone.now()
@@ -1204,13 +1285,15 @@ def nomination_replace(*, actor, nomination, nominee, now=None):
 
 
 @transaction.atomic
-def session_release_quotas(*, session, now=None):
+def session_release_quotas(
+    *, session: Session, now: datetime.datetime | None = None
+) -> list[Nomination]:
     """The release day has come: unfilled quota seats go to the general pool (idempotent)."""
     session = _session_locked(session)
     return _release_if_due(session, now or timezone.now())
 
 
-def quota_releases_due(*, now=None):
+def quota_releases_due(*, now: datetime.datetime | None = None) -> int:
     """Run the release for every session whose day has come (the daily command)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -1230,13 +1313,15 @@ def quota_releases_due(*, now=None):
 # --- Emails and calendar messages (run by training.tasks after the commit) -----------------
 
 
-def itip_organizer(session):
+def itip_organizer(session: Session) -> tuple[str, str]:
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return session.course.organiser_label, address or "portal@localhost"
 
 
 @transaction.atomic
-def itip_for(*, session, name, email, method, now=None):
+def itip_for(
+    *, session: Session, name: str, email: str, method: str, now: datetime.datetime | None = None
+) -> bytes | None:
     """The iTIP message (REQUEST or CANCEL) for one person, or None when this address already
     has it at the session's sequence. A different message at a sequence the address already
     holds (an invitation after a withdrawal) raises the session's SEQUENCE first."""
@@ -1270,7 +1355,7 @@ def itip_for(*, session, name, email, method, now=None):
 CALENDAR_CANCELLING = (N.WITHDRAWN, N.REPLACED, N.CANCELLED, N.DECLINED, N.WAITING)
 
 
-def nomination_recipients(nomination, status):
+def nomination_recipients(nomination: Nomination, status: str) -> list[User]:
     """Who hears about a step: the country's heads of a request, its National Contact Points
     (else its heads) of a nomination waiting for them, the nominee of everything else."""
     from portal.models import Role, User
@@ -1296,7 +1381,7 @@ def nomination_recipients(nomination, status):
     return [nomination.nominee] if nomination.nominee.is_active else []
 
 
-def nomination_email_send(*, event_id, now=None):
+def nomination_email_send(*, event_id: int, now: datetime.datetime | None = None) -> int:
     """The one email of a nomination step (with its calendar message: a REQUEST when the
     nominee is confirmed, a CANCEL when a confirmed nominee is taken off). Returns the number
     of messages sent."""
@@ -1335,7 +1420,7 @@ def nomination_email_send(*, event_id, now=None):
     return len(recipients)
 
 
-def session_updates_send(*, session_id, now=None):
+def session_updates_send(*, session_id: int, now: datetime.datetime | None = None) -> int:
     """After a change of time or place: a new REQUEST to every confirmed participant."""
     from training import emails
 

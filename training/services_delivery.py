@@ -2,7 +2,11 @@
 (training.services_evaluations, training.certificates). Same conventions as
 training.services."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,20 +15,32 @@ from django.utils import timezone
 from training import permissions_pool
 from training.models import Attendance, Nomination
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def venue_today(session, now=None):
+    from portal.models import User
+    from training.models import Session
+
+
+def venue_today(session: Session, now: datetime.datetime | None = None) -> datetime.date:
     """Today at the session's venue."""
     return timezone.localtime(now or timezone.now(), session.tzinfo).date()
 
 
-def confirmed_participants(session):
+def confirmed_participants(session: Session) -> QuerySet[Nomination]:
     return Nomination.objects.filter(
         session=session, status=Nomination.Status.CONFIRMED
     ).select_related("nominee", "country")
 
 
 @transaction.atomic
-def attendance_record(*, actor, session, marks, now=None):
+def attendance_record(
+    *,
+    actor: User,
+    session: Session,
+    marks: Mapping[tuple[int, datetime.date], str],
+    now: datetime.datetime | None = None,
+) -> int:
     """Record attendance: `marks` maps (nomination id, day) to a status, or to "" to clear
     the record. Only the organiser; only confirmed participants of the session; only days
     of the session that have come (at the venue). All or nothing: one bad mark and nothing is

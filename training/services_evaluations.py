@@ -14,9 +14,13 @@ evaluation opens (after the session; 3 and 6 months later). Conventions of train
   concurrent one) finds the row and sends nothing; a failed email leaves no row and is sent
   by the next run."""
 
+from __future__ import annotations
+
 import calendar
 import datetime
 import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -34,27 +38,30 @@ from training.models import (
 )
 from training.models.evaluations import EVALUATION_MONTHS, questionnaire_kind
 
+if TYPE_CHECKING:
+    from portal.models import User
+
 logger = logging.getLogger(__name__)
 
 INVITE_WITHIN_DAYS = 30
 MAX_TEXT = 5000
 
 
-def add_months(day, months):
+def add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def opens_on(session, kind):
+def opens_on(session: Session, kind: str) -> datetime.date:
     """The first day (at the venue) on which the evaluation of `kind` can be answered."""
     if kind == EvaluationKind.SESSION:
         return session.last_day
     return add_months(session.last_day, EVALUATION_MONTHS[kind])
 
 
-def is_open(session, kind, now=None):
+def is_open(session: Session, kind: str, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     if session.is_cancelled or now < session.local_end:
         return False
@@ -63,7 +70,7 @@ def is_open(session, kind, now=None):
     return timezone.localtime(now, session.tzinfo).date() >= opens_on(session, kind)
 
 
-def absent_throughout(nomination):
+def absent_throughout(nomination: Nomination) -> bool:
     """Recorded as no-show on every recorded day (and recorded at least once)."""
     statuses = set(
         Attendance.objects.filter(nomination=nomination).values_list("status", flat=True)
@@ -71,7 +78,9 @@ def absent_throughout(nomination):
     return bool(statuses) and not statuses & set(Attendance.PRESENT)
 
 
-def may_answer(user, nomination, kind, now=None):
+def may_answer(
+    user: User, nomination: Nomination, kind: str, now: datetime.datetime | None = None
+) -> bool:
     return (
         nomination.nominee_id == user.pk
         and nomination.status == Nomination.Status.CONFIRMED
@@ -81,7 +90,14 @@ def may_answer(user, nomination, kind, now=None):
 
 
 @transaction.atomic
-def evaluation_submit(*, actor, nomination, kind, answers, now=None):
+def evaluation_submit(
+    *,
+    actor: User,
+    nomination: Nomination,
+    kind: str,
+    answers: Mapping[int, int | str | None],
+    now: datetime.datetime | None = None,
+) -> EvaluationResponse:
     """Save a participant's answers: `answers` maps a question id to a score (1-5) for a
     Likert question, to a text for a free-text one. Missing required answers, scores out of
     range, or a second answer of the same kind are refused; nothing is half-saved."""
@@ -143,7 +159,7 @@ def evaluation_submit(*, actor, nomination, kind, answers, now=None):
     return response
 
 
-def invitations_due(*, now=None):
+def invitations_due(*, now: datetime.datetime | None = None) -> list[tuple[Nomination, str]]:
     """[(nomination, kind)] whose evaluation opened in the last INVITE_WITHIN_DAYS days and
     who were not invited to it yet."""
     now = now or timezone.now()
@@ -179,7 +195,7 @@ def invitations_due(*, now=None):
     return due
 
 
-def evaluation_invitations_send(*, now=None):
+def evaluation_invitations_send(*, now: datetime.datetime | None = None) -> int:
     """Email each due invitation once (see the module's docstring). Returns the number sent."""
     from training import emails_delivery
 

@@ -2,6 +2,12 @@
 trainers giving a session. Same conventions as training.services (keyword-only arguments,
 one transaction, ValidationError with per-field messages, PermissionDenied)."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -10,6 +16,10 @@ from django.utils import timezone
 from training import permissions, permissions_pool
 from training.models import SessionTrainer, Trainer
 from training.models.pool import LANGUAGE_NAMES, pack_languages
+
+if TYPE_CHECKING:
+    from portal.models import User
+    from training.models import Session
 
 MAX_TEXT = 5000
 
@@ -83,7 +93,7 @@ def _clean_trainer(values, *, country, current_topics=()):
 
 
 @transaction.atomic
-def trainer_propose(*, actor, now=None, **values):
+def trainer_propose(*, actor: User, now: datetime.datetime | None = None, **values: Any) -> Trainer:
     """A Head of SPOC proposes a trainer of their own country (waiting for vetting)."""
     country = permissions.head_country(actor)
     if country is None:
@@ -109,7 +119,7 @@ def trainer_propose(*, actor, now=None, **values):
 
 
 @transaction.atomic
-def trainer_update(*, actor, trainer, **values):
+def trainer_update(*, actor: User, trainer: Trainer, **values: Any) -> Trainer:
     """Correct a trainer's record: the core group any record, the heads of the trainer's
     country their proposal until it is vetted (permissions_pool.can_edit_trainer). The
     country, the status and the vetting history do not change here; the same checks as a
@@ -145,7 +155,7 @@ def _locked(trainer):
 
 
 @transaction.atomic
-def trainer_vet(*, actor, trainer, now=None):
+def trainer_vet(*, actor: User, trainer: Trainer, now: datetime.datetime | None = None) -> Trainer:
     """The core group accepts a proposal: the trainer is in the pool."""
     if not permissions_pool.can_vet_trainers(actor):
         raise PermissionDenied("Trainers are vetted by the core group of trainers.")
@@ -162,7 +172,9 @@ def trainer_vet(*, actor, trainer, now=None):
 
 
 @transaction.atomic
-def trainer_reject(*, actor, trainer, reason, now=None):
+def trainer_reject(
+    *, actor: User, trainer: Trainer, reason: str, now: datetime.datetime | None = None
+) -> Trainer:
     """The core group turns a proposal down (or takes a trainer out of the pool), with a
     reason for the proposing head. A trainer giving a coming session stays until removed from
     it."""
@@ -189,7 +201,13 @@ def trainer_reject(*, actor, trainer, reason, now=None):
 
 
 @transaction.atomic
-def session_trainers_set(*, actor, session, trainers, now=None):
+def session_trainers_set(
+    *,
+    actor: User,
+    session: Session,
+    trainers: Iterable[Trainer],
+    now: datetime.datetime | None = None,
+) -> list[SessionTrainer]:
     """The trainers giving a session, from the vetted pool. Trainers already on it stay even
     if no longer vetted; a new one must be vetted."""
     if not permissions_pool.can_assign_trainers(actor, session):

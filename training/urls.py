@@ -1,10 +1,12 @@
-"""URLs of the training module, included under /training/ from portal/urls.py (before
-Wagtail's page URLs). Export URL names end in _pdf (rate-limited with the other exports)
-or _csv."""
+"""URLs of the training module (`training:` namespace), included under /training/ from
+portal/urls.py (before Wagtail's page URLs): needs analysis, courses, sessions and the plan,
+nominations, delegates (training.views), the trainer pool (training.views_pool), attendance,
+evaluations and certificates (training.views_delivery). Export URL names end in _pdf
+(rate-limited with the other exports) or _csv."""
 
 from django.urls import path
 
-from training import views
+from training import views, views_delivery, views_pool
 
 app_name = "training"
 
@@ -62,9 +64,44 @@ urlpatterns = [
     # Country delegates
     path("delegates/", views.delegates, name="delegates"),
     path("delegates/<int:delegate_id>/remove/", views.delegate_remove, name="delegate_remove"),
+    # The trainer pool
+    path("trainers/", views_pool.trainer_list, name="trainer_list"),
+    path("trainers/propose/", views_pool.trainer_propose, name="trainer_propose"),
+    path("trainers/<int:trainer_id>/", views_pool.trainer_detail, name="trainer_detail"),
+    # Before the vetting actions, whose <slug:action> would take "edit".
+    path("trainers/<int:trainer_id>/edit/", views_pool.trainer_edit, name="trainer_edit"),
+    path(
+        "trainers/<int:trainer_id>/<slug:action>/",
+        views_pool.trainer_vetting,
+        name="trainer_vetting",
+    ),
+    path(
+        "sessions/<int:session_id>/trainers/",
+        views_pool.session_trainers,
+        name="session_trainers",
+    ),
+    # Attendance, evaluations and certificates
+    path("sessions/<int:session_id>/attendance/", views_delivery.attendance, name="attendance"),
+    path("evaluations/", views_delivery.evaluation_list, name="evaluation_list"),
+    path(
+        "evaluations/<int:nomination_id>/<slug:kind>/",
+        views_delivery.evaluation_answer,
+        name="evaluation_answer",
+    ),
+    path(
+        "sessions/<int:session_id>/evaluation/",
+        views_delivery.session_evaluation_results,
+        name="session_evaluation_results",
+    ),
+    path(
+        "courses/<int:course_id>/evaluation/",
+        views_delivery.course_evaluation_results,
+        name="course_evaluation_results",
+    ),
+    path("certificates/verify/", views_delivery.certificate_verify, name="certificate_verify"),
+    path(
+        "certificates/<int:nomination_id>/certificate.pdf",
+        views_delivery.certificate_pdf,
+        name="certificate_pdf",
+    ),
 ]
-
-# The trainer pool, attendance, evaluations and certificates (training/urls_pool.py).
-from training.urls_pool import urlpatterns as _pool_urlpatterns  # noqa: E402
-
-urlpatterns += _pool_urlpatterns

@@ -3,6 +3,11 @@ meeting's cap, the rest wait in order; withdrawals and swaps; a raised cap fills
 seats from the waiting lists.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -15,6 +20,10 @@ from meetings.models import (
 )
 from meetings.services.common import delegation_scope_or_deny, meeting_locked
 from meetings.services.itip import enqueue_invitation, enqueue_withdrawal
+
+if TYPE_CHECKING:
+    from meetings.models import MeetingPage
+    from portal.models import User
 
 
 def _registration_open(meeting, now):
@@ -71,15 +80,15 @@ def _renumber_waiting(meeting, country, organisation=None):
 @transaction.atomic
 def registration_add(
     *,
-    actor,
-    meeting,
-    name,
-    email,
-    attendance,
-    dietary_notes="",
-    accessibility_notes="",
-    now=None,
-):
+    actor: User,
+    meeting: MeetingPage,
+    name: str,
+    email: str,
+    attendance: str,
+    dietary_notes: str = "",
+    accessibility_notes: str = "",
+    now: datetime.datetime | None = None,
+) -> Registration:
     """Register a delegate of the actor's own country (the actor must be its Head of SPOC),
     or of the actor's own agency when it is invited to the meeting. The delegate takes a
     seat while the delegation has fewer confirmed delegates than the meeting's cap, and
@@ -118,7 +127,7 @@ def registration_add(
 
 
 @transaction.atomic
-def registration_withdraw(*, actor, registration):
+def registration_withdraw(*, actor: User, registration: Registration) -> Registration | None:
     """Withdraw a delegate of the actor's own country. A freed seat goes at once to the first
     delegate on that country's waiting list. Returns the promoted registration, if any."""
     _own_registration_or_deny(actor, registration)
@@ -154,7 +163,14 @@ def registration_withdraw(*, actor, registration):
 
 
 @transaction.atomic
-def registration_swap(*, actor, registration, name, email, now=None):
+def registration_swap(
+    *,
+    actor: User,
+    registration: Registration,
+    name: str,
+    email: str,
+    now: datetime.datetime | None = None,
+) -> Registration:
     """Replace a delegate by another person, who keeps the seat (or the place in line)."""
     _own_registration_or_deny(actor, registration)
     meeting = meeting_locked(registration.meeting)
@@ -174,7 +190,7 @@ def registration_swap(*, actor, registration, name, email, now=None):
 
 
 @transaction.atomic
-def meeting_delegate_cap_change(*, meeting):
+def meeting_delegate_cap_change(*, meeting: MeetingPage) -> list[Registration]:
     """After the cap changes: where a delegation has free seats and people waiting, they move
     up in order. A lowered cap takes no seat away (confirmed delegates keep theirs; new ones
     wait). Idempotent; runs on every publication. Returns the promoted registrations."""

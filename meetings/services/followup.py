@@ -1,5 +1,11 @@
 """After the meeting: the attendance record, the participants' feedback, marking it held."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +21,20 @@ from meetings.selectors import feedback_window
 from meetings.services.common import meeting_locked, presidency_or_deny
 from meetings.services.meetings import meeting_update
 
+if TYPE_CHECKING:
+    from portal.models import User
+
 ATTENDANCE_CHOICES = ("in_person", "remote", "absent")
 
 
 @transaction.atomic
-def attendance_record(*, actor, meeting, entries, now=None):
+def attendance_record(
+    *,
+    actor: User,
+    meeting: MeetingPage,
+    entries: Mapping[int, str],
+    now: datetime.datetime | None = None,
+) -> int:
     """Record who came: `entries` maps registration ids to in_person / remote / absent, for
     the meeting's confirmed delegates, once the meeting has started. Re-recording replaces."""
     presidency_or_deny(actor, "Recording attendance")
@@ -55,7 +70,15 @@ def attendance_record(*, actor, meeting, entries, now=None):
 
 
 @transaction.atomic
-def feedback_give(*, actor, meeting, rating, useful_topics="", suggestions="", now=None):
+def feedback_give(
+    *,
+    actor: User,
+    meeting: MeetingPage,
+    rating: int,
+    useful_topics: str = "",
+    suggestions: str = "",
+    now: datetime.datetime | None = None,
+) -> Feedback:
     """One short feedback per participant (a confirmed delegate) or Head of SPOC; giving it
     again replaces it, until 30 days after the meeting."""
     if not permissions.can_give_feedback(actor, meeting):
@@ -83,7 +106,9 @@ def feedback_give(*, actor, meeting, rating, useful_topics="", suggestions="", n
 
 
 @transaction.atomic
-def meeting_mark_held(*, actor, meeting, now=None):
+def meeting_mark_held(
+    *, actor: User, meeting: MeetingPage, now: datetime.datetime | None = None
+) -> MeetingPage:
     """The Presidency's one click after the meeting: status "held" (the participants are not
     emailed about it: the meeting is over)."""
     presidency_or_deny(actor, "Marking a meeting as held")

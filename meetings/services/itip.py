@@ -2,6 +2,8 @@
 and the reminders before the registration deadline and before the meeting.
 """
 
+from __future__ import annotations
+
 import datetime
 
 from django.db import IntegrityError, transaction
@@ -34,7 +36,14 @@ NO_REMINDER_STATUSES = (
 
 
 @transaction.atomic
-def itip_send(*, meeting, name, email, method, now=None):
+def itip_send(
+    *,
+    meeting: MeetingPage,
+    name: str,
+    email: str,
+    method: str,
+    now: datetime.datetime | None = None,
+) -> bool:
     """Mail one iTIP message (REQUEST or CANCEL) about `meeting` to one person. Returns
     whether a message went out: nothing is sent when this address already has this method at
     the meeting's sequence. A different message at a sequence the address already holds
@@ -76,7 +85,7 @@ def itip_send(*, meeting, name, email, method, now=None):
     return True
 
 
-def itip_invite_registration(*, registration_id, now=None):
+def itip_invite_registration(*, registration_id: int, now: datetime.datetime | None = None) -> bool:
     """The invitation of one confirmed delegate (after registering, moving up or a swap)."""
     registration = (
         Registration.objects.filter(pk=registration_id, status=Registration.Status.CONFIRMED)
@@ -93,7 +102,7 @@ def itip_invite_registration(*, registration_id, now=None):
     )
 
 
-def itip_withdraw(*, meeting_id, name, email):
+def itip_withdraw(*, meeting_id: int, name: str, email: str) -> bool:
     """A withdrawn (or replaced) delegate who had been invited gets a CANCEL for themselves."""
     meeting = MeetingPage.objects.filter(pk=meeting_id).first()
     if meeting is None or meeting.end < timezone.now():
@@ -108,7 +117,7 @@ def itip_withdraw(*, meeting_id, name, email):
     return itip_send(meeting=meeting, name=name, email=email, method="CANCEL")
 
 
-def itip_update_participants(*, meeting_id, now=None):
+def itip_update_participants(*, meeting_id: int, now: datetime.datetime | None = None) -> int:
     """After a significant published change: every confirmed participant gets a new REQUEST
     with the raised SEQUENCE, or a CANCEL when the meeting is cancelled. Past meetings (e.g.
     marked as held) are not announced again. Returns the number of messages sent."""
@@ -127,14 +136,14 @@ def itip_update_participants(*, meeting_id, now=None):
     return sent
 
 
-def enqueue_invitation(registration):
+def enqueue_invitation(registration: Registration) -> None:
     from meetings.tasks import send_itip_invitation  # cycle: meetings.tasks imports the services
 
     registration_id = registration.pk
     transaction.on_commit(lambda: send_itip_invitation.enqueue(registration_id=registration_id))
 
 
-def enqueue_withdrawal(registration):
+def enqueue_withdrawal(registration: Registration) -> None:
     from meetings.tasks import send_itip_withdrawal  # cycle: meetings.tasks imports the services
 
     values = {
@@ -145,7 +154,7 @@ def enqueue_withdrawal(registration):
     transaction.on_commit(lambda: send_itip_withdrawal.enqueue(**values))
 
 
-def enqueue_participant_update(meeting_id):
+def enqueue_participant_update(meeting_id: int) -> None:
     from meetings.tasks import send_itip_updates  # cycle: meetings.tasks imports the services
 
     transaction.on_commit(lambda: send_itip_updates.enqueue(meeting_id=meeting_id))
@@ -169,7 +178,7 @@ def _remind_once(*, meeting, kind, email, send):
     return True
 
 
-def reminders_send(*, now=None):
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
     """Send the reminders that are due at `now`. Returns the number sent."""
     now = now or timezone.now()
     live = MeetingPage.objects.live().exclude(status__in=NO_REMINDER_STATUSES)

@@ -8,6 +8,11 @@ runs on every publication (admin, workflow approval, scheduled publishing, these
 through the page_published hand-off in meetings.signal_handlers.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -22,11 +27,14 @@ from meetings.selectors import forget_upcoming
 from meetings.services.itip import enqueue_participant_update
 from portal.reference import presidency_on
 
+if TYPE_CHECKING:
+    from portal.models import PresidencyTerm, User
+
 EDITABLE_FIELDS = frozenset({"title", "presidency", "description", *SIGNIFICANT_FIELDS})
 
 
 @transaction.atomic
-def meeting_calendar_sync(*, meeting):
+def meeting_calendar_sync(*, meeting: MeetingPage) -> int:
     """Record the published meeting's time, place and status; raise its SEQUENCE when they
     differ from what was last published. Idempotent: publishing the same values again (or a
     description-only edit) leaves SEQUENCE alone. Returns the stored sequence."""
@@ -46,7 +54,7 @@ def meeting_calendar_sync(*, meeting):
     return sequence
 
 
-def meeting_year_page(*, year):
+def meeting_year_page(*, year: int) -> MeetingYearPage:
     """The archive page for `year`, created (published) under the Meetings index if missing."""
     page = MeetingYearPage.objects.filter(year=year).first()
     if page is not None:
@@ -81,20 +89,20 @@ def _default_presidency(meeting):
 @transaction.atomic
 def meeting_create(
     *,
-    title,
-    start,
-    end,
-    time_zone,
-    all_day=False,
-    venue="",
-    online_url="",
-    status=MeetingPage.Status.PLANNED,
-    description="",
-    presidency=None,
-    slug=None,
-    user=None,
-    publish=True,
-):
+    title: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    time_zone: str,
+    all_day: bool = False,
+    venue: str = "",
+    online_url: str = "",
+    status: str = MeetingPage.Status.PLANNED,
+    description: str = "",
+    presidency: PresidencyTerm | None = None,
+    slug: str | None = None,
+    user: User | None = None,
+    publish: bool = True,
+) -> MeetingPage:
     """Create a meeting under its year's page; the host Presidency defaults to the one in
     office on the start date (in the meeting's time zone)."""
     meeting = MeetingPage(
@@ -125,7 +133,14 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting, user=None, publish=True, skip_permission_checks=False, **changes):
+def meeting_update(
+    *,
+    meeting: MeetingPage,
+    user: User | None = None,
+    publish: bool = True,
+    skip_permission_checks: bool = False,
+    **changes: Any,
+) -> MeetingPage:
     """Change a meeting and (by default) publish it. SEQUENCE goes up when the published time,
     place or status changes (see meeting_calendar_sync), not for title or description edits.
     `skip_permission_checks` for callers that checked the user's right themselves (the

@@ -1,5 +1,10 @@
 """Minutes (versioned plain text, approved by the Presidency) and action items."""
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +19,10 @@ from meetings.models import (
 )
 from meetings.services.common import clean_title, meeting_locked, presidency_or_deny
 from portal.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from meetings.models import AgendaItem
+    from portal.models import Country, Organisation, User
 
 
 class StaleMinutesError(ValidationError):
@@ -34,8 +43,15 @@ def _clean_minutes_text(value, *, name, max_length=100_000):
 
 @transaction.atomic
 def minutes_save(
-    *, actor, meeting, minutes_text, conclusions="", change_note="", base_version=0, now=None
-):
+    *,
+    actor: User,
+    meeting: MeetingPage,
+    minutes_text: str,
+    conclusions: str = "",
+    change_note: str = "",
+    base_version: int = 0,
+    now: datetime.datetime | None = None,
+) -> MinutesVersion:
     """The Presidency saves the minutes: a new version n+1. `base_version` is the version the
     editor started from (0 for none): if someone saved since, nothing is written and a
     StaleMinutesError says so. Approved minutes are locked."""
@@ -74,7 +90,9 @@ def minutes_save(
 
 
 @transaction.atomic
-def minutes_approve(*, actor, meeting, version_number, now=None):
+def minutes_approve(
+    *, actor: User, meeting: MeetingPage, version_number: int, now: datetime.datetime | None = None
+) -> Minutes:
     """A Presidency approver approves the latest version; the minutes are then locked."""
     if not permissions.can_approve_minutes(actor):
         raise PermissionDenied("Only a Presidency approver approves the minutes.")
@@ -115,15 +133,15 @@ def _clean_owner(owner_country, owner_organisation):
 @transaction.atomic
 def action_item_create(
     *,
-    actor,
-    meeting,
-    title,
-    owner_country=None,
-    owner_organisation=None,
-    due_date=None,
-    agenda_item=None,
-    description="",
-):
+    actor: User,
+    meeting: MeetingPage,
+    title: str,
+    owner_country: Country | None = None,
+    owner_organisation: Organisation | None = None,
+    due_date: datetime.date | None = None,
+    agenda_item: AgendaItem | None = None,
+    description: str = "",
+) -> ActionItem:
     presidency_or_deny(actor)
     meeting = meeting_locked(meeting)
     title = clean_title(title, max_length=255)
@@ -142,7 +160,14 @@ def action_item_create(
 
 
 @transaction.atomic
-def action_item_set_status(*, actor, action, status, note="", now=None):
+def action_item_set_status(
+    *,
+    actor: User,
+    action: ActionItem,
+    status: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> ActionItem:
     """The owner or the Presidency moves an action on; closing it (done, dropped) records
     when, reopening clears that."""
     action = ActionItem.objects.select_for_update().get(pk=action.pk)

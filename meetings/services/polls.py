@@ -2,6 +2,12 @@
 the poll and picks one (which moves the meeting).
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,13 +23,24 @@ from meetings.selectors import date_poll_is_open
 from meetings.services.common import meeting_locked, presidency_or_deny
 from meetings.services.meetings import meeting_update
 
+if TYPE_CHECKING:
+    from portal.models import Country, User
+
 
 def _poll_locked(poll):
     return DatePoll.objects.select_for_update().get(pk=poll.pk)
 
 
 @transaction.atomic
-def date_poll_open(*, actor, meeting, options, closes_at=None, note="", now=None):
+def date_poll_open(
+    *,
+    actor: User,
+    meeting: MeetingPage,
+    options: Sequence[tuple[datetime.datetime, datetime.datetime]],
+    closes_at: datetime.datetime | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DatePoll:
     """Offer candidate dates for a meeting: `options` is a list of (start, end) aware
     datetimes, at least two, each ending after it starts, no two alike."""
     presidency_or_deny(actor, "Opening a date poll")
@@ -59,7 +76,14 @@ def date_poll_open(*, actor, meeting, options, closes_at=None, note="", now=None
 
 
 @transaction.atomic
-def date_poll_answer(*, actor, poll, answers, country=None, now=None):
+def date_poll_answer(
+    *,
+    actor: User,
+    poll: DatePoll,
+    answers: Mapping[int, str],
+    country: Country | None = None,
+    now: datetime.datetime | None = None,
+) -> DatePoll:
     """The actor's country answers every candidate of the poll: `answers` maps option ids to
     yes / if_need_be / no. Only the country's Head of SPOC answers, for their own country;
     answering again replaces the country's answers while the poll is open."""
@@ -93,7 +117,7 @@ def date_poll_answer(*, actor, poll, answers, country=None, now=None):
 
 
 @transaction.atomic
-def date_poll_close(*, actor, poll):
+def date_poll_close(*, actor: User, poll: DatePoll) -> DatePoll:
     """Stop taking answers (the Presidency then picks a date)."""
     presidency_or_deny(actor, "Closing a date poll")
     poll = _poll_locked(poll)
@@ -104,7 +128,9 @@ def date_poll_close(*, actor, poll):
 
 
 @transaction.atomic
-def date_poll_decide(*, actor, poll, option, now=None):
+def date_poll_decide(
+    *, actor: User, poll: DatePoll, option: DatePollOption, now: datetime.datetime | None = None
+) -> DatePoll:
     """Pick a candidate: the poll closes with that date and the meeting takes its start and
     end (published, so the calendar SEQUENCE goes up and participants are told). The heads
     are emailed the chosen date."""

@@ -2,6 +2,11 @@
 section, approved by a second person, then locked.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,6 +28,9 @@ from meetings.report import (
 )
 from meetings.selectors import activity_report_written_by
 from portal.reference import presidency_on
+
+if TYPE_CHECKING:
+    from portal.models import PresidencyTerm, User
 
 # The Presidency drafts the report to DAPIX from the stored data (meetings.report), edits its
 # sections, and an approver approves it. Like Presidency updates, editing and approving are
@@ -46,7 +54,12 @@ def _report_locked(report):
     return report
 
 
-def activity_report_title(*, period_start, period_end, presidency=None):
+def activity_report_title(
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    presidency: PresidencyTerm | None = None,
+) -> str:
 
     if presidency is not None and (presidency.starts_on, presidency.ends_on) == (
         period_start,
@@ -64,7 +77,13 @@ def activity_report_title(*, period_start, period_end, presidency=None):
 
 
 @transaction.atomic
-def activity_report_create(*, actor, period_start=None, period_end=None, now=None):
+def activity_report_create(
+    *,
+    actor: User,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> ActivityReport:
     """Create the draft report for a period (default: the current Presidency semester), its
     sections built from the stored data. One report per period."""
 
@@ -145,7 +164,15 @@ def _section_save(report, section, *, actor, body, now):
 
 
 @transaction.atomic
-def activity_report_section_update(*, actor, report, key, body, version, now=None):
+def activity_report_section_update(
+    *,
+    actor: User,
+    report: ActivityReport,
+    key: str,
+    body: str,
+    version: int,
+    now: datetime.datetime | None = None,
+) -> ActivityReportSection:
     """Save a section's text (sanitised HTML). `version` is the one the editor started
     from: when the section was saved since, the edit is refused (nothing is overwritten)."""
 
@@ -162,7 +189,14 @@ def activity_report_section_update(*, actor, report, key, body, version, now=Non
 
 
 @transaction.atomic
-def activity_report_regenerate_section(*, actor, report, key, version, now=None):
+def activity_report_regenerate_section(
+    *,
+    actor: User,
+    report: ActivityReport,
+    key: str,
+    version: int,
+    now: datetime.datetime | None = None,
+) -> ActivityReportSection:
     """Build a section again from the current data, replacing its text (same locking)."""
 
     _report_editor_or_deny(actor)
@@ -179,7 +213,9 @@ def activity_report_regenerate_section(*, actor, report, key, version, now=None)
 
 
 @transaction.atomic
-def activity_report_approve(*, actor, report, now=None):
+def activity_report_approve(
+    *, actor: User, report: ActivityReport, now: datetime.datetime | None = None
+) -> ActivityReport:
     """Approve the report and lock it. An approver (or administrator) who neither created it
     nor edited any of its sections."""
     if not permissions.can_approve_activity_reports(actor):
@@ -199,7 +235,7 @@ def activity_report_approve(*, actor, report, now=None):
 
 
 @transaction.atomic
-def activity_report_delete(*, actor, report):
+def activity_report_delete(*, actor: User, report: ActivityReport) -> None:
     """Delete a draft report (e.g. built for the wrong period). Approved reports stay."""
     _report_editor_or_deny(actor)
     report = _report_locked(report)

@@ -139,7 +139,8 @@ def test_editor_submits_a_new_sheet_and_a_reviewer_publishes_it(client, editor_b
     response = client.post(
         f"/admin/pages/workflow/action/{sheet.pk}/approve/{task_state.pk}/", {"comment": "OK"}
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{sheet.pk}/edit/"
     sheet.refresh_from_db()
     assert sheet.live
     rule = sheet.cross_border_rules.get()

@@ -1,4 +1,4 @@
-"""Shared steps of the date poll, iTIP, reminder and follow-up tests (m-polls)."""
+"""Shared steps of the date poll, iTIP, reminder and follow-up tests."""
 
 import datetime
 

@@ -1,6 +1,6 @@
 """Action items of a meeting under a Wagtail privacy setting stay with those who may open the
 meeting: they are left out of the network-wide action list, of later meetings' "carried
-actions" (page and API) for everyone else (issue 10.7)."""
+actions" (page and API) for everyone else."""
 
 import datetime
 

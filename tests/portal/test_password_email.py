@@ -95,7 +95,8 @@ def test_forged_reset_key_is_refused(client, officer_be):
         "/accounts/password/reset/key/1-forged-key/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
-    assert response.status_code in (200, 302, 400)
+    assert response.status_code == 200
+    assert "Bad Token" in soup_of(response).select_one("main h1").get_text()
     officer_be.refresh_from_db()
     assert officer_be.check_password(PASSWORD)
 
@@ -112,7 +113,7 @@ def test_reset_for_unknown_address_sends_no_reset_link(client, mailoutbox, offic
 def test_reset_page_is_reachable_without_login_and_from_admin_url(client):
     assert client.get("/accounts/password/reset/").status_code == 200
     response = client.get("/admin/password_reset/")
-    assert response.status_code in (301, 302)
+    assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/"
 
 
@@ -195,8 +196,10 @@ def test_email_change_takes_effect_only_after_verification(client, officer_be, m
 def test_email_change_to_an_address_in_use_is_refused(client, officer_be, head_be, mailoutbox):
     client.force_login(officer_be)
     response = client.post("/accounts/email/", {"action_add": "", "email": head_be.email})
-    # With enumeration prevention allauth may pretend to send; nothing changes either way.
-    assert response.status_code in (200, 302)
+    # allauth answers with a redirect back to the email page, as for a free address (the
+    # form does not tell who has an account); nothing changes.
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/email/"
     officer_be.refresh_from_db()
     assert officer_be.email != head_be.email
     assert not EmailAddress.objects.filter(user=officer_be, email=head_be.email, verified=True)

@@ -1,6 +1,6 @@
 """A Presidency update under a Wagtail privacy setting stays out of every list of updates
 for users who do not pass it: the updates page, the dashboard panel, the Atom feed and the
-notification email (issue 10.7). Members of the restriction's group see it everywhere."""
+notification email. Members of the restriction's group see it everywhere."""
 
 import datetime
 import xml.etree.ElementTree as ET

@@ -1,5 +1,5 @@
 """The site-search query log is counted in memory and written by a task, never by the search
-request itself (issue 9): popular queries and searches that found nothing still add up."""
+request itself: popular queries and searches that found nothing still add up."""
 
 import pytest
 from django.db import connection

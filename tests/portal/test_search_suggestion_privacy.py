@@ -1,6 +1,6 @@
-""""Did you mean" and autocomplete come only from what the user may see (issue 10.3), with
-the abuse limits of issue 10.9: a minimum autocomplete prefix, a cap on corrected words and
-one time budget for the whole search."""
+""""Did you mean" and autocomplete come only from what the user may see, within
+abuse limits: a minimum autocomplete prefix, a cap on corrected words and one time budget for
+the whole search."""
 
 import pytest
 from django.contrib.auth.models import Group

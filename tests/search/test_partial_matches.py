@@ -1,4 +1,4 @@
-"""Partial matches (issue 9): a query whose words no page has all of still finds the pages
+"""Partial matches: a query whose words no page has all of still finds the pages
 with most of them; pages with every word stay on top. Judged set: tests/search/judged.py."""
 
 import pytest

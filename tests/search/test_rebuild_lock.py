@@ -1,4 +1,4 @@
-"""One rebuild of an index at a time (issue 9): a second `update_index` while one runs is
+"""One rebuild of an index at a time: a second `update_index` while one runs is
 refused with a clear message, and the first one's result stands."""
 
 import multiprocessing

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 
 from tests.factories import user_in
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services
 
 SECOND_DAY = datetime.datetime(2027, 3, 16, 12, 0, tzinfo=datetime.UTC)  # day 2 of 4

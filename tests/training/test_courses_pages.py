@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from portal.models import AccessToken, Country
 from portal.tokens import access_token_for, access_token_reset
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training.models import Course, Session
 
 pytestmark = pytest.mark.django_db

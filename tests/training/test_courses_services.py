@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from portal.models import Country
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services
 from training.models import Course, Session
 

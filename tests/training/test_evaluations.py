@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_session
 from tests.training.delivery import AFTER, SECOND_DAY, confirm, network_session, tasks_at_once
+from tests.training.helpers import make_course, make_session
 from training import services_delivery, services_evaluations
 from training.models import EvaluationInvitation, EvaluationResponse, Questionnaire
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from tests.training.conftest import make_course
+from tests.training.helpers import make_course
 from training.importer import CourseImportError, courses_import
 from training.models import Course, TrainingTopic
 

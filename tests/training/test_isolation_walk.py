@@ -26,8 +26,8 @@ from django.urls import reverse
 from portal.api import api
 from tests.factories import user_in
 from tests.helpers import fill_route, url_routes
-from tests.training.conftest import make_course, make_round, make_session, need
 from tests.training.delivery import AFTER, SECOND_DAY, confirm, network_session, tasks_at_once
+from tests.training.helpers import make_course, make_round, make_session, need
 from training import certificates, services, services_delivery, services_evaluations, services_pool
 from training import urls as training_urls
 from training.models import (

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.training.conftest import make_round, need
+from tests.training.helpers import make_round, need
 from training import services
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from portal.models import Country
 from tests.factories import user_in
-from tests.training.conftest import DEADLINE, PERIOD, make_round, need
+from tests.training.helpers import DEADLINE, PERIOD, make_round, need
 from training import services
 from training.models import NeedsAnswer, NeedsResponse, NeedsRound, TrainingTopic
 

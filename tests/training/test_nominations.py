@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from portal.models import Country
 from tests.factories import user_in
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services
 from training.models import Nomination, NominationEvent, Session, TrainingDelegate
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services
 from training.models import Nomination
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from portal.models import Country
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_round, make_session, need
+from tests.training.helpers import make_course, make_round, make_session, need
 from training import services
 from training.models import Nomination
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from meetings.report import NOTHING_TO_REPORT, activity_report_draft
 from portal.models import Country
 from tests.factories import user_in
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services, services_delivery, services_evaluations
 from training.models import Questionnaire
 from training.report_sections import build_training

@@ -1,8 +1,8 @@
-"""The trainers of a session see its nominees (issue 13: "Nominees' personal data is visible
-only to their own head, the organiser and the trainers of that session"): a trainer record of
-the pool linked to a portal account, given the session, makes its nominees visible to that
-account on the session page, the nomination's page, the nominations page and the API; it
-gives no say over them. The trainer of another session gets a 404."""
+"""The trainers of a session see its nominees (a nominee's personal data is visible only to
+their own head, the organiser and the trainers of that session): a trainer record of the pool
+linked to a portal account, given the session, makes its nominees visible to that account on
+the session page, the nomination's page, the nominations page and the API; it gives no say
+over them. The trainer of another session gets a 404."""
 
 import pytest
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.db import transaction
 from portal.models import Organisation
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import services, services_pool
 from training.models import Nomination, TrainingTopic
 

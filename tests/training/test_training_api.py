@@ -9,7 +9,7 @@ from django.test import Client
 from portal import services as portal_services
 from portal.models import Country
 from tests.factories import user_in
-from tests.training.conftest import make_course, make_session
+from tests.training.helpers import make_course, make_session
 from training import selectors, services
 from training.models import Nomination
 
