@@ -25,6 +25,24 @@ def country_page(code):
     return CountryFactSheetsPage.objects.get(country__code=code)
 
 
+def insider_of_restricted_country(code):
+    """Restricts country `code`'s fact sheets to a new group and returns an NL officer in it
+    (everyone else is an outsider to those pages)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import user_in
+
+    insiders = Group.objects.create(name="Insiders")
+    restriction = PageViewRestriction.objects.create(
+        page=country_page(code), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(insiders)
+    insider = user_in("NL", "officer")
+    insider.groups.add(insiders)
+    return insider
+
+
 def make_sheet(
     code, topic="hot-pursuit", *, rules=(), contacts=(), bases=(), publish=True, **fields
 ):

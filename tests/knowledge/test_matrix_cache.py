@@ -6,14 +6,12 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
 
 from tests.factories import user_in
 from tests.helpers import soup_of
-from tests.knowledge.factories import country_page, make_sheet
+from tests.knowledge.factories import insider_of_restricted_country, make_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +57,7 @@ def test_a_publication_is_in_the_matrix_at_once(client, officer_be):
 def test_pages_hidden_by_privacy_are_never_served_from_another_audiences_cache(client):
     make_sheet("BE")
     secret = make_sheet("DE")
-    insiders = Group.objects.create(name="Insiders")
-    restriction = PageViewRestriction.objects.create(
-        page=country_page("DE"), restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.add(insiders)
-    insider = user_in("NL", "officer")
-    insider.groups.add(insiders)
+    insider = insider_of_restricted_country("DE")
     outsider = user_in("FR", "officer")
 
     client.force_login(insider)
