@@ -52,6 +52,32 @@ class IndexUnavailable(Exception):
     """The index directory is missing or unreadable."""
 
 
+# A model's columns follow from its class's search_fields, and the models of a root from the
+# app registry: both fixed once Django is set up. Indexes are built anew with every backend
+# instance (one per get_search_backend() call, several per search), so they are kept per
+# process, keyed on the search_fields list itself in case a class attribute is replaced.
+_mappings = {}
+_models_of_root = {}
+
+
+def model_mapping(model):
+    """The ModelMapping of ``model``, built once per process."""
+    cached = _mappings.get(model)
+    if cached is None or cached[0] is not model.search_fields:
+        cached = _mappings[model] = (model.search_fields, ModelMapping(model))
+    return cached[1]
+
+
+def models_of_root(root_model):
+    """Every indexed model stored under ``root_model`` (the root and its indexed subclasses)."""
+    models = _models_of_root.get(root_model)
+    if models is None:
+        models = _models_of_root[root_model] = tuple(
+            m for m in get_indexed_models() if get_model_root(m) is root_model
+        )
+    return list(models)
+
+
 # ---------------------------------------------------------------------------------------------
 # Indexes
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +93,6 @@ class WhooshIndex(BaseIndex):
         self.directory = backend.path / self.name
         # A fixed generation: an index being rebuilt (not yet live). None: follow CURRENT.
         self.fixed_generation = generation
-        self._mappings = {}
 
     def __repr__(self):
         return f"<WhooshIndex {self.name}>"
@@ -79,12 +104,10 @@ class WhooshIndex(BaseIndex):
 
     def models(self):
         """Every indexed model stored in this index (the root and its indexed subclasses)."""
-        return [m for m in get_indexed_models() if get_model_root(m) is self.root_model]
+        return models_of_root(self.root_model)
 
     def mapping(self, model):
-        if model not in self._mappings:
-            self._mappings[model] = ModelMapping(model)
-        return self._mappings[model]
+        return model_mapping(model)
 
     def schema(self):
         schema = wf.Schema()
