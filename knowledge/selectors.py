@@ -53,12 +53,14 @@ knowledge_sections(user) -> list[dict]  (the Knowledge page's sections with coun
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import PageLogEntry, Revision
 
 from knowledge import permissions
@@ -80,6 +82,7 @@ from knowledge.models import (
     ObstacleStatus,
 )
 from knowledge.topics import TOPICS, topic_by_slug, topic_order
+from portal.fragments import FRAGMENT_SECONDS, fragment_key
 from portal.models import Country
 from portal.visibility import exclude_hidden
 
@@ -257,23 +260,58 @@ def sheets_to_review(
     return overdue_fact_sheets(today=today, countries=countries, within_days=within_days)
 
 
+FACT_SHEET_BODY_KEYS = (
+    "rules",
+    "hot_pursuit",
+    "surveillance",
+    "joint_patrol",
+    "contacts",
+    "legal_bases",
+    "documents",
+    "attachments",
+    "country_page",
+)
+
+
 def fact_sheet_context(
     sheet: FactSheetPage, *, request: HttpRequest | None = None
 ) -> dict[str, Any]:
-    """What the fact-sheet page shows (also used in previews, where the rows are in memory)."""
-    if sheet.pk and not getattr(request, "is_preview", False):
-        sheet = (
+    """What the fact-sheet page shows (also used in previews, where the rows are in memory).
+
+    On a published sheet the body (structured rows, documents, the country's page) is the
+    same for everyone who may see the same pages on the same day, so the template caches it
+    under ``body_cache_key`` (portal.fragments) and its rows are read only on a cache miss.
+    Whether the user may edit stays outside the cached body."""
+    user = getattr(request, "user", None)
+    context = {
+        "topic": topic_by_slug(sheet.topic),
+        "overdue": sheet.is_overdue,
+        "can_edit": bool(user and sheet.pk and permissions.can_edit_page(user, sheet)),
+        "body_cache_key": None,
+        "fragment_seconds": FRAGMENT_SECONDS,
+    }
+    if not sheet.pk or getattr(request, "is_preview", False):
+        context.update(_fact_sheet_body(sheet))
+        return context
+    body = functools.cache(
+        lambda: _fact_sheet_body(
             fact_sheets_with_structure(FactSheetPage.objects.filter(pk=sheet.pk)).first() or sheet
         )
+    )
+    for key in FACT_SHEET_BODY_KEYS:
+        context[key] = SimpleLazyObject(functools.partial(lambda key: body()[key], key))
+    context["body_cache_key"] = fragment_key(
+        "knowledge:fact-sheet", user, sheet.pk, timezone.localdate().isoformat()
+    )
+    return context
+
+
+def _fact_sheet_body(sheet: FactSheetPage) -> dict[str, Any]:
     rows = sheet_structured_rows(sheet)
-    user = getattr(request, "user", None)
     return {
         **rows,
-        "topic": topic_by_slug(sheet.topic),
         "attachments": rows["documents"],
-        "overdue": sheet.is_overdue,
         "country_page": CountryFactSheetsPage.objects.filter(country_id=sheet.country_id).first(),
-        "can_edit": bool(user and sheet.pk and permissions.can_edit_page(user, sheet)),
     }
 
 

@@ -155,7 +155,8 @@ else:
     }
 
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, loading the request's user in fewer queries (portal/auth_backends.py)
+    "portal.auth_backends.PortalAuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
