@@ -1,8 +1,11 @@
 """Reads on meetings, already scoped to what the asking user may see: published meetings
 only (drafts never), for active members of the network only."""
 
+from __future__ import annotations
+
 import datetime
 import difflib
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,8 +35,16 @@ from portal.models import AccessToken, Country, Organisation, PresidencyTerm
 from portal.tokens import access_token_for
 from portal.visibility import exclude_hidden
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
 
-def meetings_visible_to(user):
+    from meetings.models import ActivityReportSection
+    from portal.models import User
+
+
+def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[MeetingPage]:
     """Published meetings the user may see, earliest first."""
     if not permissions.can_see_meetings(user):
         return MeetingPage.objects.none()
@@ -41,12 +52,14 @@ def meetings_visible_to(user):
     return exclude_hidden(qs, user)
 
 
-def meeting_visible_to(user, meeting_id):
+def meeting_visible_to(user: User | AnonymousUser, meeting_id: int) -> MeetingPage | None:
     """One published meeting by id, or None when it does not exist or may not be seen."""
     return meetings_visible_to(user).filter(pk=meeting_id).first()
 
 
-def meetings_upcoming(*, user, now=None, limit=None):
+def meetings_upcoming(
+    *, user: User | AnonymousUser, now: datetime.datetime | None = None, limit: int | None = None
+) -> QuerySet[MeetingPage]:
     """Meetings not yet over, soonest first (cancelled ones included, marked as such)."""
     now = now or timezone.now()
     qs = meetings_visible_to(user).filter(end__gte=now)
@@ -56,7 +69,7 @@ def meetings_upcoming(*, user, now=None, limit=None):
 ANY_UPCOMING_KEY = "meetings:any-upcoming"
 
 
-def any_meeting_upcoming(*, now=None):
+def any_meeting_upcoming(*, now: datetime.datetime | None = None) -> bool:
     """Whether any published meeting is still to come. Cached (the dashboard asks on every
     visit): a False answer is only made wrong by a publication, which forgets it (see
     meetings.services.meeting_calendar_sync); a stale True only costs the full query."""
@@ -68,26 +81,30 @@ def any_meeting_upcoming(*, now=None):
     return value
 
 
-def forget_upcoming():
+def forget_upcoming() -> None:
     cache.delete(ANY_UPCOMING_KEY)
 
 
-def meetings_of_year(*, user, year_page):
+def meetings_of_year(
+    *, user: User | AnonymousUser, year_page: MeetingYearPage
+) -> QuerySet[MeetingPage]:
     return meetings_visible_to(user).child_of(year_page)
 
 
-def meeting_years():
+def meeting_years() -> QuerySet[MeetingYearPage]:
     """The archive's years, newest first."""
     return MeetingYearPage.objects.live().order_by("-year")
 
 
-def meetings_for_feed(*, user, now=None):
+def meetings_for_feed(
+    *, user: User | AnonymousUser, now: datetime.datetime | None = None
+) -> QuerySet[MeetingPage]:
     """What a calendar subscription shows: the user's visible meetings from two years back."""
     now = now or timezone.now()
     return meetings_visible_to(user).filter(end__gte=now - datetime.timedelta(days=731))
 
 
-def meeting_absolute_url(meeting, *, request=None):
+def meeting_absolute_url(meeting: MeetingPage, *, request: HttpRequest | None = None) -> str:
     """The meeting page's address on the portal (BASE_URL, whatever host a calendar client
     or a proxy used; the Site's hostname is not the portal's address)."""
     parts = meeting.get_url_parts(request=request)
@@ -95,7 +112,9 @@ def meeting_absolute_url(meeting, *, request=None):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def calendar_feed_urls(*, request, user):
+def calendar_feed_urls(
+    *, request: HttpRequest, user: User | AnonymousUser
+) -> dict[str, str] | None:
     """The user's personal subscription addresses (https and webcal), or None."""
     if not permissions.can_see_meetings(user):
         return None
@@ -104,7 +123,7 @@ def calendar_feed_urls(*, request, user):
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
-def presidency_terms_without_meeting(*, today=None):
+def presidency_terms_without_meeting(*, today: datetime.date | None = None) -> list[PresidencyTerm]:
     """The current and the next Presidency semesters that have no meeting in preparation
     (any meeting page dated in the semester, draft or published, that is neither cancelled
     nor postponed counts)."""
@@ -128,7 +147,7 @@ def presidency_terms_without_meeting(*, today=None):
     return missing
 
 
-def delegation_of(*, user, meeting):
+def delegation_of(*, user: User | AnonymousUser, meeting: MeetingPage) -> QuerySet[Registration]:
     """The user's own country's registrations for the meeting (a Head of SPOC's), seats
     first, then the waiting list in order; empty for anyone else."""
     scope = delegation_scope(user=user, meeting=meeting)
@@ -139,12 +158,16 @@ def delegation_of(*, user, meeting):
     )
 
 
-def registration_of_own_country(*, user, meeting, registration_id):
+def registration_of_own_country(
+    *, user: User | AnonymousUser, meeting: MeetingPage, registration_id: int
+) -> Registration | None:
     """One registration of the user's own delegation, or None (another country's is None)."""
     return delegation_of(user=user, meeting=meeting).filter(pk=registration_id).first()
 
 
-def delegations_overview(*, user, meeting):
+def delegations_overview(
+    *, user: User | AnonymousUser, meeting: MeetingPage
+) -> dict[str, Any] | None:
     """For the organisers: per country (and agency) the seats taken and the waiting list,
     and every registration with its notes. None for everyone else."""
     if not permissions.can_see_delegations(user):
@@ -165,7 +188,15 @@ def delegations_overview(*, user, meeting):
     return {"rows": list(rows.values()), "registrations": registrations}
 
 
-def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None, now=None):
+def delegation_context(
+    *,
+    user: User | AnonymousUser,
+    meeting: MeetingPage,
+    form: DelegateForm | None = None,
+    swap_form: SwapForm | None = None,
+    swap_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """What the meeting page shows about delegations to this user."""
     now = now or timezone.now()
     context = {
@@ -192,7 +223,7 @@ def delegation_context(*, user, meeting, form=None, swap_form=None, swap_id=None
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
 
 
-def delegation_scope(*, user, meeting):
+def delegation_scope(*, user: User | AnonymousUser, meeting: MeetingPage) -> dict[str, Any] | None:
     """Whose delegation the user manages for this meeting: {"country": ...} for a Head of
     SPOC, {"organisation": ...} for an invited agency's representative, else None."""
     country = permissions.head_country(user)
@@ -207,7 +238,7 @@ def delegation_scope(*, user, meeting):
     return None
 
 
-def proposals_of(*, user, meeting):
+def proposals_of(*, user: User | AnonymousUser, meeting: MeetingPage) -> QuerySet[AgendaProposal]:
     """The meeting's proposals with their support count, oldest first (none for strangers)."""
     if not permissions.can_see_meetings(user):
         return AgendaProposal.objects.none()
@@ -223,11 +254,11 @@ def proposals_of(*, user, meeting):
     )
 
 
-def _supports():
+def _supports() -> QuerySet[ProposalSupport]:
     return ProposalSupport.objects.select_related("country").order_by("country__name")
 
 
-def agenda_of(*, user, meeting):
+def agenda_of(*, user: User | AnonymousUser, meeting: MeetingPage) -> QuerySet[AgendaItem]:
     """The meeting's agenda items in order, with presenter, agencies and documents."""
     if not permissions.can_see_meetings(user):
         return AgendaItem.objects.none()
@@ -242,7 +273,7 @@ def agenda_of(*, user, meeting):
     )
 
 
-def actions_carried(*, user, meeting):
+def actions_carried(*, user: User | AnonymousUser, meeting: MeetingPage) -> QuerySet[ActionItem]:
     """Open action items of earlier meetings: the agenda's "Follow-up of action items",
     until they are done or dropped (computed, never copied)."""
     if not permissions.can_see_meetings(user):
@@ -259,7 +290,9 @@ def actions_carried(*, user, meeting):
     )
 
 
-def actions_visible_to(user, queryset=None):
+def actions_visible_to(
+    user: User | AnonymousUser, queryset: QuerySet[ActionItem] | None = None
+) -> QuerySet[ActionItem]:
     """Action items of meetings the user may see (a meeting under a privacy setting keeps its
     actions to those who may open it)."""
     if not permissions.can_see_meetings(user):
@@ -268,7 +301,7 @@ def actions_visible_to(user, queryset=None):
     return exclude_hidden(queryset.filter(meeting__live=True), user, path_field="meeting__path")
 
 
-def actions_of_meeting(*, user, meeting):
+def actions_of_meeting(*, user: User | AnonymousUser, meeting: MeetingPage) -> QuerySet[ActionItem]:
     if not permissions.can_see_meetings(user):
         return ActionItem.objects.none()
     return (
@@ -278,11 +311,11 @@ def actions_of_meeting(*, user, meeting):
     )
 
 
-def agency_invitations_of(*, meeting):
+def agency_invitations_of(*, meeting: MeetingPage) -> QuerySet[AgencyInvitation]:
     return AgencyInvitation.objects.filter(meeting=meeting).select_related("organisation")
 
 
-def minutes_of(*, meeting):
+def minutes_of(*, meeting: MeetingPage) -> Minutes | None:
     return (
         Minutes.objects.filter(meeting=meeting)
         .select_related("approved_version__created_by", "approved_by")
@@ -290,7 +323,9 @@ def minutes_of(*, meeting):
     )
 
 
-def minutes_versions(*, user, meeting):
+def minutes_versions(
+    *, user: User | AnonymousUser, meeting: MeetingPage
+) -> QuerySet[MinutesVersion]:
     """Every version, newest first: the Presidency's alone."""
     if not permissions.is_presidency(user):
         return MinutesVersion.objects.none()
@@ -301,7 +336,7 @@ def minutes_versions(*, user, meeting):
     )
 
 
-def minutes_diff(old, new):
+def minutes_diff(old: MinutesVersion | None, new: MinutesVersion | None) -> list[tuple[str, str]]:
     """Unified line diff between two versions' texts, as (kind, line) pairs for display
     (escaped by the template)."""
 
@@ -337,7 +372,14 @@ def minutes_diff(old, new):
     return rows
 
 
-def actions_network(*, user, status=None, owner=None, overdue=False, today=None):
+def actions_network(
+    *,
+    user: User | AnonymousUser,
+    status: str | None = None,
+    owner: str | None = None,
+    overdue: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[ActionItem]:
     """Action items across the network for the "Action items" page. `status` is a status
     or "open" (open and in progress, the default); `owner` is "c<id>" or "o<id>"."""
     today = today or timezone.localdate()
@@ -357,7 +399,13 @@ def actions_network(*, user, status=None, owner=None, overdue=False, today=None)
     return qs.order_by("due_date", "pk")
 
 
-def agenda_context(*, user, meeting, forms=None, now=None):
+def agenda_context(
+    *,
+    user: User | AnonymousUser,
+    meeting: MeetingPage,
+    forms: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """What the meeting page shows about proposals, agenda, minutes and actions."""
     forms = forms or {}
     now = now or timezone.now()
@@ -454,7 +502,7 @@ def agenda_context(*, user, meeting, forms=None, now=None):
 # --- Date polls, attendance, feedback ------------------------------------------------------
 
 
-def _span_label(meeting, start, end):
+def _span_label(meeting: MeetingPage, start: datetime.datetime, end: datetime.datetime) -> str:
     """A candidate's start and end as wall-clock times of the meeting's time zone."""
     start = timezone.localtime(start, meeting.tzinfo)
     end = timezone.localtime(end, meeting.tzinfo)
@@ -463,12 +511,14 @@ def _span_label(meeting, start, end):
     return f"{start:%a %-d %B %Y, %H:%M} – {end:%a %-d %B %Y, %H:%M}"
 
 
-def date_poll_is_open(poll, now=None):
+def date_poll_is_open(poll: DatePoll, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return poll.status == DatePoll.Status.OPEN and (poll.closes_at is None or now < poll.closes_at)
 
 
-def date_poll_overview(*, user, meeting):
+def date_poll_overview(
+    *, user: User | AnonymousUser, meeting: MeetingPage
+) -> dict[str, Any] | None:
     """The meeting's date poll as everyone logged in sees it: the candidates (with their
     counts), the answers per country, and, for Heads of SPOC and the organisers, the
     countries that have not answered. Four queries, whatever the number of answers."""
@@ -528,7 +578,7 @@ def date_poll_overview(*, user, meeting):
     }
 
 
-def date_poll_summary(*, user, meeting):
+def date_poll_summary(*, user: User | AnonymousUser, meeting: MeetingPage) -> dict[str, Any] | None:
     """The meeting's date poll for the API: status, options in order with the number of
     answers of each kind, and the chosen option; None when there is no poll (or for
     strangers). Everyone in the network sees the answers, so the counts are for everyone.
@@ -551,7 +601,9 @@ def date_poll_summary(*, user, meeting):
     }
 
 
-def attendance_overview(*, user, meeting, now=None):
+def attendance_overview(
+    *, user: User | AnonymousUser, meeting: MeetingPage, now: datetime.datetime | None = None
+) -> dict[str, Any] | None:
     """After the meeting has started: the confirmed delegates with what was recorded (for
     the organisers), and per country or agency the counts (for everyone, once recorded)."""
     now = now or timezone.now()
@@ -598,7 +650,7 @@ def attendance_overview(*, user, meeting, now=None):
 FEEDBACK_EDIT_DAYS = 30
 
 
-def feedback_window(meeting, now=None):
+def feedback_window(meeting: MeetingPage, now: datetime.datetime | None = None) -> tuple[bool, str]:
     """(may_give_now, reason): feedback opens when the meeting ends and may be edited for
     FEEDBACK_EDIT_DAYS days."""
     now = now or timezone.now()
@@ -611,7 +663,9 @@ def feedback_window(meeting, now=None):
     return True, ""
 
 
-def feedback_overview(*, user, meeting, now=None):
+def feedback_overview(
+    *, user: User | AnonymousUser, meeting: MeetingPage, now: datetime.datetime | None = None
+) -> dict[str, Any] | None:
     """The user's own feedback form (participants and heads, from the end of the meeting
     for 30 days) and, for the organisers, the aggregate: average, count, comments."""
     now = now or timezone.now()
@@ -638,7 +692,13 @@ def feedback_overview(*, user, meeting, now=None):
     return context
 
 
-def poll_context(*, user, meeting, forms=None, now=None):
+def poll_context(
+    *,
+    user: User | AnonymousUser,
+    meeting: MeetingPage,
+    forms: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """What the meeting page shows of the date poll, the attendance record and feedback."""
     forms = forms or {}
     now = now or timezone.now()
@@ -685,7 +745,7 @@ def poll_context(*, user, meeting, forms=None, now=None):
 # --- Activity report ------------------------------------------------------------------------
 
 
-def activity_reports_visible_to(user):
+def activity_reports_visible_to(user: User | AnonymousUser) -> QuerySet[ActivityReport]:
     """Reports the user may read: every report for the Presidency and administrators,
     approved ones for Heads of SPOC, none for anyone else. Newest period first."""
     qs = ActivityReport.objects.select_related(
@@ -698,14 +758,14 @@ def activity_reports_visible_to(user):
     return qs.none()
 
 
-def activity_report_visible_to(user, report_id):
+def activity_report_visible_to(user: User | AnonymousUser, report_id: int) -> ActivityReport | None:
     return activity_reports_visible_to(user).filter(pk=report_id).first()
 
 
-def activity_report_sections(report):
+def activity_report_sections(report: ActivityReport) -> list[ActivityReportSection]:
     return list(report.sections.select_related("updated_by").order_by("position", "pk"))
 
 
-def activity_report_written_by(report, user):
+def activity_report_written_by(report: ActivityReport, user: User | AnonymousUser) -> bool:
     """Whether `user` created the report or edited any of its sections (four eyes)."""
     return report.created_by_id == user.pk or report.editors.filter(pk=user.pk).exists()

@@ -32,8 +32,8 @@ class PortalAuthenticationBackend(AuthenticationBackend):
                 permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
             user_obj._perm_cache = {
                 f"{app_label}.{codename}"
-                for app_label, codename in permissions.values_list(
-                    "content_type__app_label", "codename"
-                ).distinct()
+                for app_label, codename in permissions.order_by()
+                .values_list("content_type__app_label", "codename")
+                .distinct()
             }
         return user_obj._perm_cache

@@ -2,6 +2,12 @@
 agency invitations that follow them.
 """
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,6 +25,11 @@ from meetings.models import (
 )
 from meetings.services.common import clean_title, meeting_locked, presidency_or_deny
 from portal.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from wagtail.documents.models import Document
+
+    from portal.models import Country, Organisation, User
 
 # Decisions (see also the selectors' block):
 # - A proposal is made for a *coming* meeting (neither held nor cancelled, not yet started);
@@ -74,7 +85,16 @@ def _proposal_locked(proposal):
 
 
 @transaction.atomic
-def proposal_create(*, actor, meeting, title, kind, description="", agencies=(), now=None):
+def proposal_create(
+    *,
+    actor: User,
+    meeting: MeetingPage,
+    title: str,
+    kind: str,
+    description: str = "",
+    agencies: Iterable[Organisation] = (),
+    now: datetime.datetime | None = None,
+) -> AgendaProposal:
     """A Head of SPOC (for their country) or an agency user (for their agency) proposes a
     topic for a coming meeting."""
     country, organisation = _proposer_or_deny(actor)
@@ -97,7 +117,9 @@ def proposal_create(*, actor, meeting, title, kind, description="", agencies=(),
 
 
 @transaction.atomic
-def proposal_support(*, actor, proposal, now=None):
+def proposal_support(
+    *, actor: User, proposal: AgendaProposal, now: datetime.datetime | None = None
+) -> ProposalSupport:
     """Another country's Head of SPOC supports a proposal (once per country)."""
     country = permissions.head_country(actor)
     if country is None:
@@ -120,7 +142,7 @@ def proposal_support(*, actor, proposal, now=None):
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor, proposal):
+def proposal_withdraw(*, actor: User, proposal: AgendaProposal) -> AgendaProposal:
     """The proposer (their country's head, or their agency's users) withdraws a proposal the
     Presidency has not decided on yet."""
     country, organisation = _proposer_or_deny(actor)
@@ -143,7 +165,7 @@ def _next_position(meeting):
 
 
 @transaction.atomic
-def proposal_accept(*, actor, proposal):
+def proposal_accept(*, actor: User, proposal: AgendaProposal) -> AgendaItem:
     """The Presidency takes a proposal into the draft agenda: a new item at the end, with the
     proposal's title, kind and agencies, presented by the proposer."""
     presidency_or_deny(actor)
@@ -171,7 +193,7 @@ def proposal_accept(*, actor, proposal):
 
 
 @transaction.atomic
-def proposal_decline(*, actor, proposal, note):
+def proposal_decline(*, actor: User, proposal: AgendaProposal, note: str) -> AgendaProposal:
     presidency_or_deny(actor)
     note = (note or "").strip()
     if not note:
@@ -230,18 +252,18 @@ AGENDA_ITEM_FIELDS = (
 @transaction.atomic
 def agenda_item_create(
     *,
-    actor,
-    meeting,
-    title,
-    kind=TopicKind.OTHER,
-    description="",
-    starts_at=None,
-    ends_at=None,
-    presenter_country=None,
-    presenter_organisation=None,
-    agencies=(),
-    documents=(),
-):
+    actor: User,
+    meeting: MeetingPage,
+    title: str,
+    kind: str = TopicKind.OTHER,
+    description: str = "",
+    starts_at: datetime.datetime | None = None,
+    ends_at: datetime.datetime | None = None,
+    presenter_country: Country | None = None,
+    presenter_organisation: Organisation | None = None,
+    agencies: Iterable[Organisation] = (),
+    documents: Iterable[Document] = (),
+) -> AgendaItem:
     """The Presidency adds an item at the end of the agenda."""
     presidency_or_deny(actor)
     meeting = meeting_locked(meeting)
@@ -261,7 +283,14 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def agenda_item_update(*, actor, item, agencies=None, documents=None, **changes):
+def agenda_item_update(
+    *,
+    actor: User,
+    item: AgendaItem,
+    agencies: Iterable[Organisation] | None = None,
+    documents: Iterable[Document] | None = None,
+    **changes: Any,
+) -> AgendaItem:
     presidency_or_deny(actor)
     unknown = set(changes) - set(AGENDA_ITEM_FIELDS)
     if unknown:
@@ -307,7 +336,7 @@ def _renumber_agenda(meeting):
 
 
 @transaction.atomic
-def agenda_item_delete(*, actor, item):
+def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     """Remove an item; the ones after it move up. A proposal behind it is open again."""
     presidency_or_deny(actor)
     meeting = meeting_locked(item.meeting)
@@ -324,7 +353,7 @@ def agenda_item_delete(*, actor, item):
 
 
 @transaction.atomic
-def agenda_item_move(*, actor, item, direction):
+def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap an item with its neighbour above ("up") or below ("down"). At either end, nothing
     moves."""
     presidency_or_deny(actor)
@@ -348,7 +377,7 @@ def agenda_item_move(*, actor, item, direction):
 
 
 @transaction.atomic
-def agency_invitations_sync(*, meeting):
+def agency_invitations_sync(*, meeting: MeetingPage) -> list[AgencyInvitation]:
     """Invite every agency an agenda item concerns (linking the first such item); drop the
     invitations of agencies no item concerns any more, unless they were already notified.
     New invitations are emailed to the agency's representatives once committed."""
