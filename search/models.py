@@ -1,3 +1,5 @@
+"""The searches that found nothing (Wagtail's query log counts hits but not empty results)."""
+
 from django.db import models
 
 
@@ -11,6 +13,7 @@ class SearchMiss(models.Model):
     last_searched_at = models.DateTimeField()
 
     class Meta:
+        db_table = "portal_searchmiss"  # the table it had in the portal app, kept with its rows
         ordering = ["-searches", "-last_searched_at"]
         verbose_name = "search with no results"
         verbose_name_plural = "searches with no results"
