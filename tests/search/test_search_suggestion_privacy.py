@@ -1,4 +1,4 @@
-""""Did you mean" and autocomplete come only from what the user may see, within
+""" "Did you mean" and autocomplete come only from what the user may see, within
 abuse limits: a minimum autocomplete prefix, a cap on corrected words and one time budget for
 the whole search."""
 

@@ -1,7 +1,6 @@
 """Site search (/search/ and the selector search.selectors): what a user may see, facets,
 highlights, pagination, hostile input, the query log and promoted results, query counts."""
 
-
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
@@ -26,7 +25,6 @@ def search_index(settings, tmp_path):
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
     }
-
 
 
 @pytest.fixture
@@ -354,16 +352,14 @@ def test_search_page_results_facets_and_status(updates, member, client):
     response = client.get("/search/", {"q": "pursuit"})
     soup = soup_of(response)
     assert result_titles(response) == ["Hot pursuit across borders"]
-    assert soup.select_one("[role=status]").get_text(" ", strip=True) == (
-        "1 result for “pursuit”."
-    )
+    assert soup.select_one("[role=status]").get_text(" ", strip=True) == ("1 result for “pursuit”.")
     facet = soup.select_one(".search-facets a")
     assert facet.get_text(" ", strip=True) == "Presidency updates (1)"
     assert facet["href"] == "?q=pursuit&type=portal.updatepage"
     selected = soup_of(client.get("/search/" + facet["href"]))
     link = selected.select_one(".search-facets a[aria-current=true]")
     assert link["href"] == "?q=pursuit"  # activating a selected facet removes it
-    assert selected.select_one('main form input[type=hidden][name=type]')["value"] == (
+    assert selected.select_one("main form input[type=hidden][name=type]")["value"] == (
         "portal.updatepage"
     )
 
