@@ -4,6 +4,7 @@ The same selector as the /search/ page (search.selectors) and the same query log
 (search.services), so the page and the API answer alike: what the user may see, facets,
 highlighted snippets, "did you mean", the query log."""
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -95,13 +96,13 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
     operation_id="portal_api_search_search",
 )
 def search(
-    request,
+    request: HttpRequest,
     q: str = "",
     type: str | None = None,
     country: str | None = None,
     topic: str | None = None,
     page: int = Query(1, ge=1, le=selectors.MAX_PAGE),
-):
+) -> dict[str, object]:
     try:
         found = selectors.site_search(
             request.user, q, type=type, country=country, topic=topic, page=page, request=request
@@ -144,6 +145,6 @@ def search(
     url_name="search_autocomplete",
     operation_id="portal_api_search_autocomplete",
 )
-def autocomplete(request, q: str = ""):
+def autocomplete(request: HttpRequest, q: str = "") -> dict[str, object]:
     q = selectors.clean_query(q)
     return {"q": q, "suggestions": selectors.autocomplete(request.user, q, request=request)}

@@ -1,5 +1,3 @@
-"""The searches that found nothing (Wagtail's query log counts hits but not empty results)."""
-
 from django.db import models
 
 
@@ -18,5 +16,5 @@ class SearchMiss(models.Model):
         verbose_name = "search with no results"
         verbose_name_plural = "searches with no results"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.query_string

@@ -2,6 +2,7 @@
 Reports, for holders of its view permission: the administrators) and the /api/v1/search router
 (portal.plugins)."""
 
+from django.http import HttpRequest
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -40,17 +41,17 @@ search_miss_viewset = SearchMissViewSet()
 
 
 @hooks.register("register_admin_viewset")
-def register_search_misses():
+def register_search_misses() -> SearchMissViewSet:
     return search_miss_viewset
 
 
 class AdminOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
+    def is_shown(self, request: HttpRequest) -> bool:
         return search_miss_viewset.permission_policy.user_has_permission(request.user, "view")
 
 
 @hooks.register("register_reports_menu_item")
-def register_search_misses_report():
+def register_search_misses_report() -> MenuItem:
     return AdminOnlyMenuItem(
         "Searches with no results",
         reverse(search_miss_viewset.get_url_name("index")),
@@ -61,5 +62,5 @@ def register_search_misses_report():
 
 
 @hooks.register("register_api_router")
-def api_router():
+def api_router() -> tuple[str, str]:
     return ("/search", "search.api.router")
