@@ -92,7 +92,7 @@ security-fuzz: install
 OPENSEARCH_URLS ?= http://localhost:9200
 .PHONY: test-opensearch
 test-opensearch: install
-	DJANGO_TEST_OPENSEARCH_URLS=$(OPENSEARCH_URLS) $(PY) -m pytest tests/portal/test_opensearch.py -rs $(PYTEST_ARGS)
+	DJANGO_TEST_OPENSEARCH_URLS=$(OPENSEARCH_URLS) $(PY) -m pytest tests/search/test_opensearch.py -rs $(PYTEST_ARGS)
 
 .PHONY: test-search-conformance
 test-search-conformance: install

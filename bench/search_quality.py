@@ -39,7 +39,7 @@ def main():
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from portal import site_search
+    from search import selectors
     from tests.factories import user_in
     from tests.search.judged import JUDGMENTS, publish_corpus
 
@@ -48,12 +48,12 @@ def main():
 
     def ranked(q, *, partial):
         if not partial:
-            original, site_search.PARTIAL_MATCH_BELOW = site_search.PARTIAL_MATCH_BELOW, 0
+            original, selectors.PARTIAL_MATCH_BELOW = selectors.PARTIAL_MATCH_BELOW, 0
         try:
-            found = site_search.site_search(officer, q)
+            found = selectors.site_search(officer, q)
         finally:
             if not partial:
-                site_search.PARTIAL_MATCH_BELOW = original
+                selectors.PARTIAL_MATCH_BELOW = original
         return [result.object.slug for result in found.results]
 
     rows = []

@@ -12,7 +12,7 @@ Each hook function takes no argument and returns one item or a list of items:
 | `register_report_section` | a `meetings.report.ReportSectionType` | `meetings.report` |
 | `register_demo_seeder` | a seeder `seeder(report)` | `portal.demo.run_seeders` |
 | `register_api_router` | a `(prefix, router or its dotted path)` pair | `portal.api` |
-| `register_search_source` | a `portal.site_search.search_source(...)` | `portal.site_search` |
+| `register_search_source` | a `search.sources.search_source(...)` | `search.sources` |
 
 The items are collected at first use and kept until the registered hook functions change (so
 `wagtail.hooks.register_temporarily` works in tests). Their order is the hooks' (`order=`,

@@ -12,9 +12,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import APIToken
 
 from portal import permissions, selectors
@@ -23,7 +21,6 @@ from portal.models import (
     Invitation,
     Role,
     RoleGroup,
-    SearchMiss,
     UpdateNotification,
     User,
 )
@@ -323,33 +320,3 @@ def update_email_queue(*, page: UpdatePage) -> UpdateNotification | None:
     page_id = page.pk
     transaction.on_commit(lambda: send_update_notification.enqueue(page_id=page_id))
     return notification
-
-
-@transaction.atomic
-@transaction.atomic
-def search_queries_record(*, hits, misses, date=None):
-    """Add counted site searches to the query log: `hits` {query: searches} to Wagtail's
-    search-promotion daily hits, `misses` {query: searches that found nothing} to SearchMiss."""
-    date = date or timezone.localdate()
-    for query_string, count in hits.items():
-        query = Query.get(query_string)
-        daily, _created = QueryDailyHits.objects.get_or_create(query=query, date=date)
-        QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + count)
-    for query_string, count in misses.items():
-        search_miss_record(query_string=query_string, count=count)
-
-
-def search_miss_record(*, query_string, count=1):
-    """Count a site-search query that found nothing (normalised: trimmed, lower-cased)."""
-    key = " ".join(query_string.split()).lower()[:255]
-    if not key:
-        return
-    now = timezone.now()
-    updated = SearchMiss.objects.filter(query_string=key).update(
-        searches=F("searches") + count, last_searched_at=now
-    )
-    if not updated:
-        SearchMiss.objects.get_or_create(
-            query_string=key,
-            defaults={"searches": count, "first_searched_at": now, "last_searched_at": now},
-        )

@@ -1,7 +1,8 @@
 """The root URLconf: the apps' URLs first (each app's `urls.py`, under its own prefix), then the
 portal's own (the admin's login and logout through allauth, documents, accounts, the JSON API,
-people, invitations, account settings, updates feed, site search), then Wagtail's page URLs,
-which take every path left over and so come last."""
+people, invitations, account settings, updates feed, and the `search` app's /search/ in the
+`portal` namespace), then Wagtail's page URLs, which take every path left over and so come
+last."""
 
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views, views_search
+from portal import views
 from portal.api import api_urls
 from portal.feeds import UpdatesAtomFeed
 
@@ -67,7 +68,7 @@ portal_patterns = [
         name="api_token_revoke",
     ),
     path("feeds/updates/<str:token>/", UpdatesAtomFeed(), name="updates_feed"),
-    path("search/", views_search.search, name="search"),
+    path("search/", include("search.urls")),  # in this namespace: `portal:search`
 ]
 
 urlpatterns = [

@@ -6,15 +6,13 @@ Reference data is read-mostly: it ships in data migrations and other records poi
 Only holders of the model permissions see the menu; no role group carries them, so in
 practice that is the administrators (superusers)."""
 
-from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal import demo, panels
-from portal.models import Country, Organisation, PresidencyTerm, SearchMiss
+from portal.models import Country, Organisation, PresidencyTerm
 
 
 class ReadMostlyPermissionPolicy(ModelPermissionPolicy):
@@ -42,12 +40,6 @@ register_permission_policy(
 register_permission_policy(Organisation, ReadMostlyPermissionPolicy(Organisation), exact_class=True)
 register_permission_policy(
     PresidencyTerm, ReadMostlyPermissionPolicy(PresidencyTerm), exact_class=True
-)
-# Recorded by site search; administrators read (and may clear) them, never write them.
-register_permission_policy(
-    SearchMiss,
-    ReadMostlyPermissionPolicy(SearchMiss, denied_actions=("add", "change")),
-    exact_class=True,
 )
 
 
@@ -106,47 +98,6 @@ def register_reference_data():
     return ReferenceDataGroup()
 
 
-class SearchMissViewSet(ModelViewSet):
-    """Searches with no results, most frequent first: what people look for and do not find.
-    Wagtail's own "Search terms" report lists every query with its hits."""
-
-    model = SearchMiss
-    icon = "search"
-    menu_label = "Searches with no results"
-    url_prefix = "reports/search-misses"
-    name = "search_misses"
-    add_to_admin_menu = False
-    list_display = ["query_string", "searches", "first_searched_at", "last_searched_at"]
-    search_fields = ["query_string"]
-    ordering = ["-searches", "-last_searched_at"]
-    copy_view_enabled = False
-    form_fields = []
-
-
-search_miss_viewset = SearchMissViewSet()
-
-
-@hooks.register("register_admin_viewset")
-def register_search_misses():
-    return search_miss_viewset
-
-
-class AdminOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return search_miss_viewset.permission_policy.user_has_permission(request.user, "view")
-
-
-@hooks.register("register_reports_menu_item")
-def register_search_misses_report():
-    return AdminOnlyMenuItem(
-        "Searches with no results",
-        reverse(search_miss_viewset.get_url_name("index")),
-        name="search-misses",
-        icon_name="search",
-        order=1000,
-    )
-
-
 # --- How the portal plugs into itself (portal.plugins) ----------------------------------------
 
 
@@ -158,8 +109,3 @@ def dashboard_panels():
 @hooks.register("register_demo_seeder")
 def demo_seeders():
     return [demo.seed_users, demo.seed_updates]
-
-
-@hooks.register("register_api_router")
-def api_router():
-    return ("/search", "portal.api_search.router")

@@ -7,7 +7,6 @@ from .pages import (
     UpdatePage,
 )
 from .reference import Country, Organisation, OrganisationKind, PresidencyTerm
-from .search import SearchMiss
 from .users import AccessToken, Invitation, Role, RoleGroup, User
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "PresidencyTerm",
     "Role",
     "RoleGroup",
-    "SearchMiss",
     "UpdateDocument",
     "UpdateIndexPage",
     "UpdateNotification",

@@ -28,6 +28,7 @@ def env_list(name, default=""):
 
 INSTALLED_APPS = [
     "portal",
+    "search",
     "meetings",
     "knowledge",
     "training",

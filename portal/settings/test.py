@@ -31,7 +31,7 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 if env("TEST_OPENSEARCH_URLS"):
-    # The site-search tests against a live OpenSearch (tests/portal/test_opensearch.py), with
+    # The site-search tests against a live OpenSearch (tests/search/test_opensearch.py), with
     # indexes of this process's own, as production names them (portal.settings.production).
     WAGTAILSEARCH_BACKENDS = {
         "default": {

@@ -14,7 +14,7 @@ from weasyprint import HTML
 
 from knowledge.extraction import ExtractionError, check_content, extract_text
 from knowledge.models import DocumentText, FactSheetDocument
-from portal.site_search import site_search
+from search.selectors import site_search
 from tests.helpers import soup_of
 from tests.knowledge.factories import make_sheet
 

@@ -3,10 +3,10 @@ with most of them; pages with every word stay on top. Judged set: tests/search/j
 
 import pytest
 
-from portal import site_search
+from search import selectors
 from tests.factories import user_in
-from tests.portal.test_site_search import search_index  # noqa: F401 (fixture)
 from tests.search.judged import JUDGMENTS, publish_corpus
+from tests.search.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def member():
 
 
 def first_slug(member, q):
-    found = site_search.site_search(member, q)
+    found = selectors.site_search(member, q)
     assert found.results, f"nothing found for {q!r}"
     return found.results[0].object.slug, found
 
@@ -49,7 +49,7 @@ def test_a_descriptive_sentence_finds_pages_with_most_of_its_words(corpus, membe
 def test_pages_with_every_word_come_before_pages_with_some(corpus, member):
     # "single point of contact languages": only the languages page has every word; several
     # others have "single point of contact".
-    found = site_search.site_search(member, "single point contact languages neighbours")
+    found = selectors.site_search(member, "single point contact languages neighbours")
     slugs = [result.object.slug for result in found.results]
     assert slugs[0] == "languages"
     assert found.partial is True
@@ -57,11 +57,11 @@ def test_pages_with_every_word_come_before_pages_with_some(corpus, member):
 
 
 def test_a_query_every_word_of_which_is_found_stays_exact(corpus, member):
-    found = site_search.site_search(member, "hot pursuit")
+    found = selectors.site_search(member, "hot pursuit")
     assert found.partial is False
     assert [r.object.slug for r in found.results] == ["hot-pursuit"]
 
 
 def test_a_quoted_phrase_is_never_widened(corpus, member):
-    found = site_search.site_search(member, '"pursuit without permission"')
+    found = selectors.site_search(member, '"pursuit without permission"')
     assert (found.total, found.partial) == (0, False)

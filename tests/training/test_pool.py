@@ -5,8 +5,8 @@ who sees what; the list page's query count."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal import site_search
 from portal.models import Country
+from search import selectors
 from tests.factories import user_in
 from tests.helpers import soup_of
 from training import services_pool
@@ -125,7 +125,7 @@ def test_vetted_trainers_are_found_by_topic_and_language_with_facets(
             organisation="BKA",
         ),
     )
-    found = site_search.site_search(officer_be, "SIENA")
+    found = selectors.site_search(officer_be, "SIENA")
     titles = [result.title for result in found.results]
     assert any("Bart Claes" in title for title in titles)
     assert any("Jonas Becker" in title for title in titles)
@@ -137,12 +137,12 @@ def test_vetted_trainers_are_found_by_topic_and_language_with_facets(
     topics = {facet.value: facet.count for facet in found.facets["topic"]}
     assert topics == {"siena": 1, "data-protection": 1}
     # A language's name finds the trainers teaching in it; the facets filter.
-    found = site_search.site_search(officer_be, "German", type="training.trainer")
+    found = selectors.site_search(officer_be, "German", type="training.trainer")
     assert [result.object for result in found.results] == [de]
-    found = site_search.site_search(officer_be, "SIENA", country="BE")
+    found = selectors.site_search(officer_be, "SIENA", country="BE")
     assert [result.object for result in found.results] == [vetted]
     assert found.results[0].url == f"/training/trainers/{vetted.pk}/"
-    found = site_search.site_search(officer_be, "SIENA", topic="data-protection")
+    found = selectors.site_search(officer_be, "SIENA", topic="data-protection")
     assert [result.object for result in found.results] == [de]
 
 

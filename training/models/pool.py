@@ -66,7 +66,7 @@ class Trainer(index.Indexed, models.Model):
     )
     vetted_at = models.DateTimeField(null=True, blank=True)
     vetting_note = models.TextField(blank=True, help_text="The reason given when not accepted.")
-    # Site search facets (portal.site_search conventions), kept by training.services_pool.
+    # Site search facets (search.sources conventions), kept by training.services_pool.
     search_country = models.CharField(max_length=2, editable=False, db_index=True)
     search_topic = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
 

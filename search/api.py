@@ -1,13 +1,15 @@
 """Site search over the JSON API: /api/v1/search and /api/v1/search/autocomplete.
 
-The same selector as the /search/ page (portal.site_search), so the page and the API answer
-alike: what the user may see, facets, highlighted snippets, "did you mean", the query log."""
+The same selector as the /search/ page (search.selectors) and the same query log
+(search.services), so the page and the API answer alike: what the user may see, facets,
+highlighted snippets, "did you mean", the query log."""
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from portal import site_search as selectors
 from portal.api import ErrorOut
+from search import selectors, services
 
 router = Router(tags=["search"])
 
@@ -75,6 +77,9 @@ class AutocompleteOut(Schema):
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
 
+# The routes keep the operation ids they were published with while they lived in the portal
+# app (portal.api_search), so clients generated from the OpenAPI schema keep their names.
+
 
 @router.get(
     "",
@@ -88,21 +93,23 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
         "nothing. Queries are recorded in the portal's search log."
     ),
     url_name="search",
+    operation_id="portal_api_search_search",
 )
 def search(
-    request,
+    request: HttpRequest,
     q: str = "",
     type: str | None = None,
     country: str | None = None,
     topic: str | None = None,
     page: int = Query(1, ge=1, le=selectors.MAX_PAGE),
-):
+) -> dict[str, object]:
     try:
         found = selectors.site_search(
             request.user, q, type=type, country=country, topic=topic, page=page, request=request
         )
     except selectors.SearchParamError as exc:
         raise HttpError(400, str(exc)) from None
+    services.site_search_log(found=found)
     return {
         "q": found.q,
         "total": found.total,
@@ -136,7 +143,8 @@ def search(
     response={200: AutocompleteOut, 401: ErrorOut, 422: ErrorOut},
     summary="Titles that start with what you type (suggestions while typing)",
     url_name="search_autocomplete",
+    operation_id="portal_api_search_autocomplete",
 )
-def autocomplete(request, q: str = ""):
+def autocomplete(request: HttpRequest, q: str = "") -> dict[str, object]:
     q = selectors.clean_query(q)
     return {"q": q, "suggestions": selectors.autocomplete(request.user, q, request=request)}

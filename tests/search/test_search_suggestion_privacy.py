@@ -1,4 +1,4 @@
-""""Did you mean" and autocomplete come only from what the user may see, within
+""" "Did you mean" and autocomplete come only from what the user may see, within
 abuse limits: a minimum autocomplete prefix, a cap on corrected words and one time budget for
 the whole search."""
 
@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from portal import site_search
+from search import selectors
 from tests.factories import make_update, user_in
 from tests.helpers import soup_of
-from tests.portal.test_site_search import search_index  # noqa: F401 (fixture)
+from tests.search.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +49,17 @@ def hidden_words(insiders):
 def test_word_only_in_a_restricted_page_is_never_suggested_to_outsiders(
     hidden_words, outsider, insider
 ):
-    assert site_search.site_search(outsider, "marakesh").suggestion is None
-    assert site_search.site_search(insider, "marakesh").suggestion == "marrakesh"
+    assert selectors.site_search(outsider, "marakesh").suggestion is None
+    assert selectors.site_search(insider, "marakesh").suggestion == "marrakesh"
 
 
 def test_word_only_in_a_draft_is_never_suggested(hidden_words, outsider, insider):
-    assert site_search.site_search(outsider, "valleta").suggestion is None
-    assert site_search.site_search(insider, "valleta").suggestion is None
+    assert selectors.site_search(outsider, "valleta").suggestion is None
+    assert selectors.site_search(insider, "valleta").suggestion is None
 
 
 def test_visible_words_are_still_suggested(hidden_words, outsider, client):
-    assert site_search.site_search(outsider, "pursiut").suggestion == "pursuit"
+    assert selectors.site_search(outsider, "pursiut").suggestion == "pursuit"
     client.force_login(outsider)
     response = client.get("/api/v1/search", {"q": "marakesh"})
     assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_visible_words_are_still_suggested(hidden_words, outsider, client):
 
 def test_autocomplete_offers_only_titles_the_user_may_open(hidden_words, outsider, insider):
     def titles(user, prefix):
-        return [s["title"] for s in site_search.autocomplete(user, prefix)]
+        return [s["title"] for s in selectors.autocomplete(user, prefix)]
 
     assert titles(outsider, "Operation") == []
     assert titles(insider, "Operation") == ["Operation Marrakesh briefing"]
@@ -76,9 +76,9 @@ def test_autocomplete_offers_only_titles_the_user_may_open(hidden_words, outside
 
 
 def test_autocomplete_needs_a_prefix_of_two_characters(hidden_words, outsider, client):
-    assert site_search.autocomplete(outsider, "h") == []
+    assert selectors.autocomplete(outsider, "h") == []
     assert "Hot pursuit across borders" in [
-        s["title"] for s in site_search.autocomplete(outsider, "ho")
+        s["title"] for s in selectors.autocomplete(outsider, "ho")
     ]
     client.force_login(outsider)
     response = client.get("/api/v1/search/autocomplete", {"q": "h"})
@@ -92,7 +92,7 @@ def test_at_most_three_words_are_spelling_corrected(outsider):
         "Liaison officers exchange",
         body="<p>liaison officers exchange information between police services</p>",
     )
-    suggested = site_search.site_search(
+    suggested = selectors.site_search(
         outsider, "liason oficers exchnage infromation polise"
     ).suggestion
     assert suggested is not None
@@ -107,7 +107,7 @@ def test_at_most_three_words_are_spelling_corrected(outsider):
 
 def test_the_time_budget_covers_the_whole_search(settings, hidden_words, outsider, client):
     settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS = 1e-9
-    found = site_search.site_search(outsider, "pursiut")
+    found = selectors.site_search(outsider, "pursiut")
     assert found.incomplete is True
     assert found.suggestion is None  # no time left for it
     client.force_login(outsider)
@@ -117,5 +117,5 @@ def test_the_time_budget_covers_the_whole_search(settings, hidden_words, outside
 
 
 def test_within_the_budget_the_search_is_complete(hidden_words, outsider):
-    found = site_search.site_search(outsider, "pursuit")
+    found = selectors.site_search(outsider, "pursuit")
     assert (found.total, found.incomplete) == (1, False)

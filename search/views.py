@@ -1,15 +1,17 @@
-"""/search/: site search for every logged-in user (the selector is portal.site_search)."""
+"""/search/: site search for every logged-in user (search.selectors), query logged by
+search.services."""
 
 from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from portal import site_search as selectors
+from search import selectors, services
 
 FILTERS = ("type", "country", "topic")
 
 
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     params = {name: request.GET.get(name, "") for name in ("q", *FILTERS, "page")}
     error = None
     try:
@@ -25,6 +27,8 @@ def search(request):
     except selectors.SearchParamError as exc:
         error = str(exc)
         found = selectors.SiteSearch(q=selectors.clean_query(params["q"]))
+    else:
+        services.site_search_log(found=found)
     context = {
         "search": found,
         "q": found.q,
@@ -38,7 +42,7 @@ def search(request):
         "previous_url": _url(found, page=found.page - 1) if found.has_previous else "",
         "next_url": _url(found, page=found.page + 1) if found.has_next else "",
     }
-    return render(request, "portal/search.html", context, status=400 if error else 200)
+    return render(request, "search/search.html", context, status=400 if error else 200)
 
 
 def _url(found, **changes):

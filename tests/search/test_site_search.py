@@ -1,6 +1,5 @@
-"""Site search (/search/ and the selector portal.site_search): what a user may see, facets,
+"""Site search (/search/ and the selector search.selectors): what a user may see, facets,
 highlights, pagination, hostile input, the query log and promoted results, query counts."""
-
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,8 +10,8 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
 from cases.models import Case
-from portal import site_search
 from portal.models import UpdateIndexPage, UpdatePage
+from search import selectors, sources
 from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,6 @@ def search_index(settings, tmp_path):
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
     }
-
 
 
 @pytest.fixture
@@ -67,7 +65,7 @@ def result_titles(response):
 
 
 def test_finds_live_pages_only(updates, member):
-    found = site_search.site_search(member, "pursuit")
+    found = selectors.site_search(member, "pursuit")
     assert [r.title for r in found.results] == ["Hot pursuit across borders"]
     assert found.total == 1
     result = found.results[0]
@@ -83,7 +81,7 @@ def test_finds_live_pages_only(updates, member):
 
 def test_snippet_is_escaped_html_with_marks(member, client):
     make_update("esc", "Escaping", summary="Pursuit <script>alert(1)</script> & more")
-    found = site_search.site_search(member, "pursuit")
+    found = selectors.site_search(member, "pursuit")
     snippet = str(found.results[0].snippet)
     assert "<script>" not in snippet
     assert "&amp;" in snippet
@@ -94,7 +92,7 @@ def test_snippet_is_escaped_html_with_marks(member, client):
 
 
 def test_did_you_mean_from_the_backend(updates, member, client):
-    found = site_search.site_search(member, "pursiut")
+    found = selectors.site_search(member, "pursiut")
     assert found.total == 0
     assert found.suggestion == "pursuit"
     link = soup_of(client.get("/search/", {"q": "pursiut"})).select_one(".search-suggestion a")
@@ -121,11 +119,11 @@ def test_a_word_one_source_knows_is_not_corrected_from_another_sources_words(mem
             availability="",
         ),
     )
-    found = site_search.site_search(member, "marlinspike")
+    found = selectors.site_search(member, "marlinspike")
     assert [result.title for result in found.results] == ["Marlinspike seamanship"]
     assert found.suggestion is None
     # A word no source knows is still corrected, from the closest word a source has.
-    assert site_search.site_search(member, "marlinspiek").suggestion == "marlinspike"
+    assert selectors.site_search(member, "marlinspiek").suggestion == "marlinspike"
 
 
 def test_pages_under_a_group_restriction_are_hidden_from_non_members(member):
@@ -135,15 +133,15 @@ def test_pages_under_a_group_restriction_are_hidden_from_non_members(member):
         page=page, restriction_type=PageViewRestriction.GROUPS
     )
     restriction.groups.add(group)
-    assert site_search.site_search(member, "pursuit").total == 0
+    assert selectors.site_search(member, "pursuit").total == 0
     member.groups.add(group)
-    assert site_search.site_search(member, "pursuit").total == 1
+    assert selectors.site_search(member, "pursuit").total == 1
 
 
 def test_login_restriction_does_not_hide_pages(member):
     page = make_update("members", "Pursuit for members")
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
-    assert site_search.site_search(member, "pursuit").total == 1
+    assert selectors.site_search(member, "pursuit").total == 1
 
 
 # Words found in spite of the syntax around them; every other hostile input finds nothing.
@@ -154,7 +152,7 @@ FOUND_DESPITE_SYNTAX = {"a\x00b", "NOT pursuit", "pursuit)"}
 
 @pytest.mark.parametrize("q", HOSTILE + ["", "AND", "NOT pursuit", "pursuit)"])
 def test_hostile_input_never_errors(updates, member, client, q):
-    found = site_search.site_search(member, q)
+    found = selectors.site_search(member, q)
     expected = ["Hot pursuit across borders"] if q in FOUND_DESPITE_SYNTAX else []
     assert [result.title for result in found.results] == expected
     assert found.total == len(expected)
@@ -164,18 +162,18 @@ def test_hostile_input_never_errors(updates, member, client, q):
 
 def test_operators_are_text(updates, member):
     # "country:BE" is two words, not a field query; nothing here mentions them.
-    assert site_search.site_search(member, "country:BE").total == 0
-    assert site_search.site_search(member, "pursuit)").total == 1
-    assert site_search.site_search(member, '"pursuit').total == 1
+    assert selectors.site_search(member, "country:BE").total == 0
+    assert selectors.site_search(member, "pursuit)").total == 1
+    assert selectors.site_search(member, '"pursuit').total == 1
 
 
 def test_long_query_is_cut(member):
-    found = site_search.site_search(member, "word " * 1000)
-    assert len(found.q) <= site_search.MAX_QUERY_CHARS
+    found = selectors.site_search(member, "word " * 1000)
+    assert len(found.q) <= selectors.MAX_QUERY_CHARS
 
 
 def test_empty_query_finds_nothing_and_logs_nothing(updates, member):
-    found = site_search.site_search(member, "  ")
+    found = selectors.site_search(member, "  ")
     assert found.total == 0 and found.results == [] and found.q == ""
     assert not Query.objects.exists()
 
@@ -185,7 +183,7 @@ def test_empty_query_finds_nothing_and_logs_nothing(updates, member):
     [
         {"page": 0},
         {"page": "abc"},
-        {"page": site_search.MAX_PAGE + 1},
+        {"page": selectors.MAX_PAGE + 1},
         {"type": "cases.case"},
         {"type": "unknown"},
         {"country": "BEL"},
@@ -194,22 +192,22 @@ def test_empty_query_finds_nothing_and_logs_nothing(updates, member):
     ],
 )
 def test_bad_params_raise_param_error(member, params):
-    with pytest.raises(site_search.SearchParamError):
-        site_search.site_search(member, "pursuit", **params)
+    with pytest.raises(selectors.SearchParamError):
+        selectors.site_search(member, "pursuit", **params)
 
 
 def test_type_filter(updates, member):
-    assert site_search.site_search(member, "pursuit", type="portal.updatepage").total == 1
-    assert site_search.site_search(member, "pursuit", type="portal.updateindexpage").total == 0
+    assert selectors.site_search(member, "pursuit", type="portal.updatepage").total == 1
+    assert selectors.site_search(member, "pursuit", type="portal.updateindexpage").total == 0
     # The type facet still lists the other types while one is selected.
-    found = site_search.site_search(member, "pursuit", type="portal.updateindexpage")
+    found = selectors.site_search(member, "pursuit", type="portal.updateindexpage")
     assert [(v.value, v.count, v.selected) for v in found.facets["type"]] == [
         ("portal.updatepage", 1, False)
     ]
 
 
 def test_country_filter_leaves_out_models_without_country(updates, member):
-    found = site_search.site_search(member, "pursuit", country="be")
+    found = selectors.site_search(member, "pursuit", country="be")
     assert found.country == "BE"
     assert found.total == 0
 
@@ -222,31 +220,31 @@ def test_case_models_cannot_be_registered():
             label_lower = "cases.case"
 
     with pytest.raises(ImproperlyConfigured):
-        site_search.search_source(CaseStandIn, queryset=lambda user: None)
+        sources.search_source(CaseStandIn, queryset=lambda user: None)
 
 
 def test_case_types_are_not_search_types():
-    assert not [key for key in site_search.search_types() if key.startswith("cases.")]
+    assert not [key for key in sources.search_types() if key.startswith("cases.")]
 
 
 @pytest.fixture
 def registered_updates():
     """Presidency updates registered as a source of their own, scoped to the network
     audience, with `audience` standing in for a topic field."""
-    source = site_search.search_source(
+    source = sources.search_source(
         UpdatePage,
         queryset=lambda user: UpdatePage.objects.live().filter(audience="network"),
         topic_field="audience",
     )
     with hooks.register_temporarily("register_search_source", lambda: source):
         yield
-    assert "portal.updatepage" not in [s.key for s in site_search.registered_sources()]
+    assert "portal.updatepage" not in [s.key for s in sources.registered_sources()]
 
 
 def test_registered_source_is_scoped_and_faceted(updates, member, registered_updates):
     make_update("dapix-pursuit", "Pursuit for DAPIX", audience="dapix")
     make_update("net-pursuit", "Pursuit for the network")
-    found = site_search.site_search(member, "pursuit")
+    found = selectors.site_search(member, "pursuit")
     # the dapix update is outside the source's queryset; the draft is not live
     assert sorted(r.title for r in found.results) == [
         "Hot pursuit across borders",
@@ -256,49 +254,50 @@ def test_registered_source_is_scoped_and_faceted(updates, member, registered_upd
     assert [(v.value, v.label, v.count) for v in found.facets["topic"]] == [
         ("network", "Network", 2)
     ]
-    filtered = site_search.site_search(member, "pursuit", topic="network")
+    filtered = selectors.site_search(member, "pursuit", topic="network")
     assert filtered.total == 2
-    assert site_search.site_search(member, "pursuit", topic="other").total == 0
+    assert selectors.site_search(member, "pursuit", topic="other").total == 0
     # Without a topic field a model is left out while a topic filter is active: the generic
     # page source does not return update pages twice.
-    assert site_search.site_search(member, "pursuit", type="portal.updatepage").total == 2
+    assert selectors.site_search(member, "pursuit", type="portal.updatepage").total == 2
 
 
 def test_search_source_refuses_unknown_facet_field():
     with pytest.raises(ImproperlyConfigured):
-        site_search.search_source(UpdatePage, queryset=lambda user: None, topic_field="nope")
+        sources.search_source(UpdatePage, queryset=lambda user: None, topic_field="nope")
 
 
 def test_a_hook_cannot_slip_case_data_into_search():
-    smuggled = site_search.Source(model=Case, queryset=lambda user: Case.objects.all())
+    smuggled = sources.Source(model=Case, queryset=lambda user: Case.objects.all())
     with hooks.register_temporarily("register_search_source", lambda: smuggled):
         with pytest.raises(ImproperlyConfigured):
-            site_search.registered_sources()
+            sources.registered_sources()
 
 
 def test_pagination(member):
-    for i in range(site_search.PER_PAGE + 3):
+    for i in range(selectors.PER_PAGE + 3):
         make_update(f"p{i}", f"Pursuit number {i}")
-    first = site_search.site_search(member, "pursuit")
-    assert first.total == site_search.PER_PAGE + 3
+    first = selectors.site_search(member, "pursuit")
+    assert first.total == selectors.PER_PAGE + 3
     assert first.pages == 2
-    assert len(first.results) == site_search.PER_PAGE
-    second = site_search.site_search(member, "pursuit", page=2)
+    assert len(first.results) == selectors.PER_PAGE
+    second = selectors.site_search(member, "pursuit", page=2)
     assert len(second.results) == 3
-    assert second.first_index == site_search.PER_PAGE + 1
+    assert second.first_index == selectors.PER_PAGE + 1
     assert not {r.url for r in first.results} & {r.url for r in second.results}
-    beyond = site_search.site_search(member, "pursuit", page=3)
+    beyond = selectors.site_search(member, "pursuit", page=3)
     assert beyond.results == []
 
 
 # --- The query log and promoted results ---------------------------------------------------
 
 
-def test_queries_are_logged_on_the_first_page_only(updates, member):
-    site_search.site_search(member, "Pursuit")
-    site_search.site_search(member, "pursuit ")
-    site_search.site_search(member, "pursuit", page=2)
-    site_search.site_search(member, "nothingmatches")
+def test_queries_are_logged_on_the_first_page_only(updates, client, member):
+    client.get("/search/", {"q": "Pursuit"})
+    client.get("/api/v1/search", {"q": "pursuit "})
+    client.get("/search/", {"q": "pursuit", "page": 2})
+    client.get("/api/v1/search", {"q": "pursuit", "page": 2})
+    client.get("/search/", {"q": "nothingmatches"})
     assert Query.get("pursuit").hits == 2
     # searches without a result are logged as well
     assert Query.get("nothingmatches").hits == 1
@@ -311,12 +310,12 @@ def test_promoted_results_come_first_and_respect_visibility(updates, client, mem
     SearchPromotion.objects.create(
         query=query, external_link_url="https://example.eu/x", external_link_text="External"
     )
-    found = site_search.site_search(member, "pursuit")
+    found = selectors.site_search(member, "pursuit")
     assert [p.title for p in found.promoted] == ["SIRENE night contacts", "External"]
     soup = soup_of(client.get("/search/", {"q": "pursuit"}))
     promoted = [a.get_text(strip=True) for a in soup.select(".search-promoted a")]
     assert promoted == ["SIRENE night contacts", "External"]
-    assert site_search.site_search(member, "pursuit", page=2).promoted == []
+    assert selectors.site_search(member, "pursuit", page=2).promoted == []
 
 
 def test_search_terms_report_lists_logged_queries(updates, admin, client):
@@ -353,16 +352,14 @@ def test_search_page_results_facets_and_status(updates, member, client):
     response = client.get("/search/", {"q": "pursuit"})
     soup = soup_of(response)
     assert result_titles(response) == ["Hot pursuit across borders"]
-    assert soup.select_one("[role=status]").get_text(" ", strip=True) == (
-        "1 result for “pursuit”."
-    )
+    assert soup.select_one("[role=status]").get_text(" ", strip=True) == ("1 result for “pursuit”.")
     facet = soup.select_one(".search-facets a")
     assert facet.get_text(" ", strip=True) == "Presidency updates (1)"
     assert facet["href"] == "?q=pursuit&type=portal.updatepage"
     selected = soup_of(client.get("/search/" + facet["href"]))
     link = selected.select_one(".search-facets a[aria-current=true]")
     assert link["href"] == "?q=pursuit"  # activating a selected facet removes it
-    assert selected.select_one('main form input[type=hidden][name=type]')["value"] == (
+    assert selected.select_one("main form input[type=hidden][name=type]")["value"] == (
         "portal.updatepage"
     )
 
@@ -383,7 +380,7 @@ def test_bad_filter_on_the_page_is_a_message_not_an_error(member, client):
 
 
 def test_did_you_mean_link(updates, member, client, monkeypatch):
-    monkeypatch.setattr(site_search, "suggestion", lambda results, **kwargs: "pursuit")
+    monkeypatch.setattr(selectors, "suggestion", lambda results, **kwargs: "pursuit")
     response = client.get("/search/", {"q": "pursiut", "type": "portal.updatepage"})
     link = soup_of(response).select_one(".search-suggestion a")
     assert link.get_text(strip=True) == "pursuit"
@@ -391,14 +388,14 @@ def test_did_you_mean_link(updates, member, client, monkeypatch):
 
 
 def test_pagination_links(member, client):
-    for i in range(site_search.PER_PAGE + 1):
+    for i in range(selectors.PER_PAGE + 1):
         make_update(f"p{i}", f"Pursuit number {i}")
     soup = soup_of(client.get("/search/", {"q": "pursuit"}))
     nav = soup.select_one('nav[aria-label="Search results pages"]')
     assert nav.select_one("a[rel=next]")["href"] == "?q=pursuit&page=2"
     second = soup_of(client.get("/search/", {"q": "pursuit", "page": "2"}))
     assert len(second.select(".search-result")) == 1
-    assert second.select_one(".search-results")["start"] == str(site_search.PER_PAGE + 1)
+    assert second.select_one(".search-results")["start"] == str(selectors.PER_PAGE + 1)
 
 
 @pytest.mark.parametrize("count", [1, 25])
@@ -415,17 +412,17 @@ def test_results_of_several_sources_are_merged_by_score(member, registered_updat
     index = UpdateIndexPage.objects.get()
     index.title = "Pursuit"
     index.save_revision().publish()
-    for i in range(site_search.PER_PAGE + 1):
+    for i in range(selectors.PER_PAGE + 1):
         make_update(f"p{i}", f"Pursuit number {i}")
-    first = site_search.site_search(member, "pursuit")
-    second = site_search.site_search(member, "pursuit", page=2)
-    assert first.total == site_search.PER_PAGE + 2
-    assert len(first.results) == site_search.PER_PAGE and len(second.results) == 2
+    first = selectors.site_search(member, "pursuit")
+    second = selectors.site_search(member, "pursuit", page=2)
+    assert first.total == selectors.PER_PAGE + 2
+    assert len(first.results) == selectors.PER_PAGE and len(second.results) == 2
     merged = first.results + second.results
     assert [r.score for r in merged] == sorted((r.score for r in merged), reverse=True)
     assert {r.type for r in merged} == {"portal.updatepage", "portal.updateindexpage"}
     assert len({r.url for r in merged}) == len(merged)
     assert {(v.value, v.count) for v in first.facets["type"]} == {
-        ("portal.updatepage", site_search.PER_PAGE + 1),
+        ("portal.updatepage", selectors.PER_PAGE + 1),
         ("portal.updateindexpage", 1),
     }

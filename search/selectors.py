@@ -1,29 +1,18 @@
-"""Site search: the one place that runs a search of the portal for a user (selector).
+"""Site search: the one place that runs a search of the portal for a user (reads only).
 
 `site_search(user, q, type=..., country=..., topic=..., page=..., request=...)` returns a
-`SiteSearch` used by both the page (/search/, portal.views_search) and the JSON API
-(/api/v1/search, portal.api_search); `autocomplete(user, q)` feeds the suggestions shown while
-typing. Everything goes through the default search backend (Whoosh, or OpenSearch by setting).
+`SiteSearch` used by both the page (/search/, search.views) and the JSON API (/api/v1/search,
+search.api); `autocomplete(user, q)` feeds the suggestions shown while typing. Everything goes
+through the default search backend (Whoosh, or OpenSearch by setting). Nothing here writes:
+the view and the API record the query in the log with search.services.site_search_log.
 
 What is searched
 ----------------
 - Live pages (`Page.objects.live().specific()`), minus pages under a view restriction the user
   does not pass (groups they are not in, passwords), minus page types of the `cases` app and
-  page types registered below as sources of their own.
-- Sources of their own: a `register_search_source` hook (portal.plugins) in an app's
-  wagtail_hooks.py returns `search_source(model, queryset=...)` objects, each with a function
-  `queryset(user)` that returns only what that user may see (the permission scoping lives
-  there, not in views)::
-
-      @hooks.register("register_search_source")
-      def search_sources():
-          return site_search.search_source(FactSheet, queryset=selectors.fact_sheets_for)
-
-  `url(obj, request)` and `title(obj)` default to `obj.get_url(request)` (pages) or
-  `obj.get_absolute_url()`, and `str(obj)`. Page models may be registered too (with a
-  queryset built on `Model.objects.live()`); they then leave the generic page source.
-  Case data is never searchable here: a source for a model of the `cases` app raises
-  ImproperlyConfigured (cases get their own, per-country search).
+  page types registered as sources of their own.
+- The registered sources of their own (search.sources: `search_source(model, queryset=...)`
+  returned by a `register_search_source` hook), each through its `queryset(user)`.
 
 Facets and filters: the `search_country` / `search_topic` convention
 --------------------------------------------------------------------
@@ -44,27 +33,29 @@ Facets and filters: the `search_country` / `search_topic` convention
 Highlights and "did you mean" come from `portal.search.highlight` / `suggestion` (escaped HTML
 with <mark>; a corrected query or None).
 
-Query log: every non-empty query is recorded, on its first results page only, in Wagtail's
-query log (`wagtail.contrib.search_promotions`, admin: Reports > Search terms), whether it found
-anything or not; its promoted results ("Promoted search results" in the admin) are returned
-with the first page.
+Promoted results: Wagtail's promoted results for the query ("Promoted search results" in the
+admin) are returned with the first page.
 
 Hostile input (`country:BE`, `AND OR NOT`, quotes, `*`, 2,000 characters) is plain text to the
 backend; queries are cut to MAX_QUERY_CHARS characters.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from wagtail.models import Page, get_page_models
+from django.http import HttpRequest
+from wagtail.models import Page
 
-from portal import plugins
 from portal.search import budget_spent, highlight, knows_word, suggestion, time_budget
 from portal.visibility import exclude_hidden, page_visible_to
+from search import sources
+from search.sources import COUNTRY_FIELD, EXCLUDED_APPS, TOPIC_FIELD
 
 PER_PAGE = 10  # ten results a page, as most search engines: each result costs a snippet
 MAX_PAGE = 100
@@ -73,9 +64,6 @@ AUTOCOMPLETE_LIMIT = 8
 AUTOCOMPLETE_MIN_CHARS = 2  # as portal/static/portal/search.js; shorter prefixes match too much
 SUGGEST_BELOW_RESULTS = 5
 PARTIAL_MATCH_BELOW = 3  # fewer documents with every word: rank those with most of them too
-COUNTRY_FIELD = "search_country"
-TOPIC_FIELD = "search_topic"
-EXCLUDED_APPS = {"cases"}
 
 _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 _TOPIC_RE = re.compile(r"^[a-z0-9][-a-z0-9_]{0,99}$")
@@ -84,120 +72,9 @@ _TOPIC_RE = re.compile(r"^[a-z0-9][-a-z0-9_]{0,99}$")
 class SearchParamError(ValueError):
     """A filter or page parameter that cannot be searched with (the API answers 4xx)."""
 
-    def __init__(self, param, message):
+    def __init__(self, param: str, message: str) -> None:
         super().__init__(message)
         self.param = param
-
-
-# --- Registry -----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Source:
-    model: type
-    queryset: object  # callable(user) -> queryset of what the user may see
-    url: object = None  # callable(obj, request) -> str | None
-    title: object = None  # callable(obj) -> str
-    country_field: str | None = None  # a FilterField holding an ISO code (default: convention)
-    topic_field: str | None = None  # a FilterField holding a topic slug (default: convention)
-
-    @property
-    def key(self):
-        return self.model._meta.label_lower
-
-    def get_url(self, obj, request):
-        if self.url is not None:
-            return self.url(obj, request)
-        return _default_url(obj, request)
-
-    def get_title(self, obj):
-        return self.title(obj) if self.title is not None else _default_title(obj)
-
-
-def search_source(model, *, queryset, url=None, title=None, country_field=None, topic_field=None):
-    """A source that makes `model` searchable on /search/ and /api/v1/search, once a
-    `register_search_source` hook returns it. `queryset(user)` must return only the objects
-    that user may see. `country_field`/`topic_field` name the FilterFields used for the
-    country/topic facets when they are not called search_country/search_topic."""
-    _refuse_case_data(model)
-    if not hasattr(model, "get_search_fields"):
-        raise ImproperlyConfigured(f"{model._meta.label} is not indexed (no index.Indexed).")
-    fields = _filter_field_names(model)
-    if country_field is None and COUNTRY_FIELD in fields:
-        country_field = COUNTRY_FIELD
-    if topic_field is None and TOPIC_FIELD in fields:
-        topic_field = TOPIC_FIELD
-    for name in (country_field, topic_field):
-        if name is not None and name not in fields:
-            raise ImproperlyConfigured(f"{model._meta.label}: {name} is not a FilterField.")
-    return Source(
-        model=model,
-        queryset=queryset,
-        url=url,
-        title=title,
-        country_field=country_field,
-        topic_field=topic_field,
-    )
-
-
-def _refuse_case_data(model):
-    if model._meta.app_label in EXCLUDED_APPS:
-        raise ImproperlyConfigured(f"{model._meta.label}: case data is never in site search.")
-
-
-def _by_key(sources):
-    for source in sources:
-        _refuse_case_data(source.model)
-    return {source.key: source for source in sources}  # a later hook replaces an earlier one
-
-
-def _sources():
-    """{key: source} of the `register_search_source` hooks, in the hooks' order."""
-    return plugins.collect(plugins.SEARCH_SOURCE, _by_key)
-
-
-def registered_sources():
-    return list(_sources().values())
-
-
-def _default_url(obj, request):
-    if isinstance(obj, Page):
-        return obj.get_url(request=request)
-    get_absolute_url = getattr(obj, "get_absolute_url", None)
-    return get_absolute_url() if get_absolute_url else None
-
-
-def _default_title(obj):
-    return obj.title if isinstance(obj, Page) else str(obj)
-
-
-def _filter_field_names(model):
-    return {
-        field.field_name
-        for field in model.get_search_fields()
-        if field.__class__.__name__ == "FilterField"
-    }
-
-
-def _page_types():
-    """Page models in site search through the generic page source: {label: model}."""
-    sources = _sources()
-    return {
-        model._meta.label_lower: model
-        for model in get_page_models()
-        if model._meta.app_label not in EXCLUDED_APPS and model._meta.label_lower not in sources
-    }
-
-
-def search_types():
-    """Every type a search can be restricted to: {key: label}."""
-    models = {**_page_types(), **{key: s.model for key, s in _sources().items()}}
-    return {key: _type_label(model) for key, model in sorted(models.items())}
-
-
-def _type_label(model):
-    label = str(model._meta.verbose_name_plural)
-    return label[:1].upper() + label[1:]
 
 
 # --- Units: one search each ---------------------------------------------------------------
@@ -219,12 +96,7 @@ class _PageUnit:
             from django.contrib.contenttypes.models import ContentType
 
             queryset = Page.objects.live().specific()
-            sources = _sources()
-            excluded = [
-                model
-                for model in get_page_models()
-                if model._meta.app_label in EXCLUDED_APPS or model._meta.label_lower in sources
-            ]
+            excluded = sources.excluded_page_models()
             if excluded:
                 cts = ContentType.objects.get_for_models(*excluded).values()
                 queryset = queryset.exclude(content_type__in=[ct.pk for ct in cts])
@@ -247,7 +119,7 @@ class _PageUnit:
 
         queryset = self.base_queryset()
         if type_key is not None:
-            model = _page_types().get(type_key)
+            model = sources.page_types().get(type_key)
             if model is None:
                 return None
             queryset = queryset.filter(content_type=ContentType.objects.get_for_model(model))
@@ -266,7 +138,7 @@ class _PageUnit:
         return counts
 
     def get_url(self, obj, request):
-        return _default_url(obj, request)
+        return sources.default_url(obj, request)
 
     def get_title(self, obj):
         return obj.title
@@ -300,7 +172,9 @@ class _SourceUnit:
 
 
 def _units(user):
-    return [_PageUnit(user)] + [_SourceUnit(source, user) for source in _sources().values()]
+    return [_PageUnit(user)] + [
+        _SourceUnit(source, user) for source in sources.registered_sources()
+    ]
 
 
 def _search(unit, q, filters, operator="and", *, memo=None):
@@ -365,37 +239,37 @@ class SiteSearch:
     topic: str | None = None
     page: int = 1
     total: int = 0
-    results: list = dataclasses.field(default_factory=list)
-    facets: dict = dataclasses.field(
+    results: list[Result] = dataclasses.field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = dataclasses.field(
         default_factory=lambda: {"type": [], "country": [], "topic": []}
     )
     suggestion: str | None = None
-    promoted: list = dataclasses.field(default_factory=list)
+    promoted: list[Promotion] = dataclasses.field(default_factory=list)
     incomplete: bool = False  # the time budget ran out: results, counts may be partial
     partial: bool = False  # no or few documents had every word: most of the words count
 
     @property
-    def pages(self):
+    def pages(self) -> int:
         return math.ceil(self.total / PER_PAGE) if self.total else 0
 
     @property
-    def has_previous(self):
+    def has_previous(self) -> bool:
         return self.page > 1
 
     @property
-    def has_next(self):
+    def has_next(self) -> bool:
         return self.page < self.pages
 
     @property
-    def first_index(self):
+    def first_index(self) -> int:
         return (self.page - 1) * PER_PAGE + 1 if self.results else 0
 
     @property
-    def last_index(self):
+    def last_index(self) -> int:
         return self.first_index + len(self.results) - 1 if self.results else 0
 
     @property
-    def filters(self):
+    def filters(self) -> dict[str, str]:
         return {
             name: value
             for name, value in (
@@ -407,16 +281,22 @@ class SiteSearch:
         }
 
 
-def clean_query(q):
+def clean_query(q: object) -> str:
     """The query as searched: whitespace collapsed, at most MAX_QUERY_CHARS characters."""
     q = " ".join(str(q or "").replace("\x00", " ").split())
     return q[:MAX_QUERY_CHARS].strip()
 
 
-def clean_params(*, type=None, country=None, topic=None, page=1):
+def clean_params(
+    *,
+    type: str | None = None,
+    country: str | None = None,
+    topic: str | None = None,
+    page: int | str = 1,
+) -> dict[str, Any]:
     """Validated filters; SearchParamError names the bad one."""
     type = (type or "").strip().lower() or None
-    if type is not None and type not in search_types():
+    if type is not None and type not in sources.search_types():
         raise SearchParamError("type", f"Unknown type: {type[:50]!r}.")
     country = (country or "").strip() or None
     if country is not None:
@@ -435,7 +315,16 @@ def clean_params(*, type=None, country=None, topic=None, page=1):
     return {"type": type, "country": country, "topic": topic, "page": page}
 
 
-def site_search(user, q, *, type=None, country=None, topic=None, page=1, request=None):
+def site_search(
+    user: Any,
+    q: str,
+    *,
+    type: str | None = None,
+    country: str | None = None,
+    topic: str | None = None,
+    page: int | str = 1,
+    request: HttpRequest | None = None,
+) -> SiteSearch:
     """Search everything `user` may see. Raises SearchParamError for bad filters/page."""
     params = clean_params(type=type, country=country, topic=topic, page=page)
     q = clean_query(q)
@@ -471,7 +360,6 @@ def site_search(user, q, *, type=None, country=None, topic=None, page=1, request
         found.incomplete = budget_spent()
     if found.page == 1:
         found.promoted = _promotions(q, units[0])
-        _log_query(q, found_nothing=found.total == 0 and not filters)
     return found
 
 
@@ -533,7 +421,7 @@ def _fill_results(found, searches, request, *, first=()):
         hits = (list(first) + rest)[start:stop]
     else:
         hits = _ranked_hits(searches, stop, start=start)
-    labels = search_types()
+    labels = sources.search_types()
     for unit, results, obj in hits:
         key = obj._meta.label_lower
         found.results.append(
@@ -541,7 +429,7 @@ def _fill_results(found, searches, request, *, first=()):
                 title=unit.get_title(obj),
                 url=unit.get_url(obj, request),
                 type=key,
-                type_label=labels.get(key, _type_label(obj._meta.model)),
+                type_label=labels.get(key, sources.type_label(obj._meta.model)),
                 country=_value(obj, unit.country_field or COUNTRY_FIELD),
                 topic=_value(obj, unit.topic_field or TOPIC_FIELD),
                 snippet=_snippet(results, obj),
@@ -577,7 +465,7 @@ def _facets(units, q, filters, operator="and", *, memo=None):
             for value, count in results.facet(field).items():
                 if value not in (None, ""):
                     counts[str(value)] += count
-    labels = search_types()
+    labels = sources.search_types()
     facets["type"] = _facet_values(type_counts, filters.get("type"), lambda v: labels.get(v, v))
     country_names = _country_names(country_counts)
     facets["country"] = _facet_values(
@@ -587,7 +475,7 @@ def _facets(units, q, filters, operator="and", *, memo=None):
     return facets
 
 
-def topic_label(slug):
+def topic_label(slug: str) -> str:
     return slug.replace("-", " ").replace("_", " ").capitalize()
 
 
@@ -638,22 +526,18 @@ def _promotions(q, page_unit):
     return out
 
 
-def _log_query(q, *, found_nothing):
-    from portal.search_log import search_logged
-
-    search_logged(q[:MAX_QUERY_CHARS], found_nothing=found_nothing)
-
-
 # --- Suggestions while typing -------------------------------------------------------------
 
 
-def autocomplete(user, q, *, limit=AUTOCOMPLETE_LIMIT, request=None):
+def autocomplete(
+    user: Any, q: str, *, limit: int = AUTOCOMPLETE_LIMIT, request: HttpRequest | None = None
+) -> list[dict[str, str | None]]:
     """Up to `limit` titles matching the start of what the user types:
     [{"title", "url", "type", "type_label"}]."""
     q = clean_query(q)
     if len(q) < AUTOCOMPLETE_MIN_CHARS:
         return []
-    labels = search_types()
+    labels = sources.search_types()
     out = []
     with time_budget(settings.PORTAL_SEARCH_TIME_BUDGET_SECONDS):
         for unit in _units(user):

@@ -11,9 +11,10 @@ class SearchMiss(models.Model):
     last_searched_at = models.DateTimeField()
 
     class Meta:
+        db_table = "portal_searchmiss"  # the table it had in the portal app, kept with its rows
         ordering = ["-searches", "-last_searched_at"]
         verbose_name = "search with no results"
         verbose_name_plural = "searches with no results"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.query_string

@@ -13,9 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 URLS = os.environ.get("DJANGO_TEST_OPENSEARCH_URLS", "http://localhost:9200")
 SITE_SEARCH_TESTS = [
-    "tests/portal/test_site_search.py",
-    "tests/portal/test_search_api.py",
-    "tests/portal/test_search_suggestion_privacy.py",
+    "tests/search/test_site_search.py",
+    "tests/search/test_search_api.py",
+    "tests/search/test_search_suggestion_privacy.py",
 ]
 
 

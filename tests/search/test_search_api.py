@@ -4,10 +4,11 @@ import pytest
 from django.test import Client
 from wagtail.contrib.search_promotions.models import Query
 
-from portal import services, site_search
+from portal import services
+from search import selectors
 from tests.factories import make_update, user_in
-from tests.portal.test_site_search import HOSTILE
-from tests.portal.test_site_search import search_index as search_index  # noqa: F401 (autouse)
+from tests.search.test_site_search import HOSTILE
+from tests.search.test_site_search import search_index as search_index  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_search_returns_results_facets_and_pages(updates, member, client):
 
 def test_page_and_api_agree(updates, member, client):
     api = client.get("/api/v1/search", {"q": "night"}).json()
-    found = site_search.site_search(member, "night")
+    found = selectors.site_search(member, "night")
     assert [r["title"] for r in api["results"]] == [r.title for r in found.results]
     assert api["total"] == found.total
 
@@ -87,7 +88,7 @@ def test_hostile_queries_never_error(updates, member, client, q):
         ({"page": "0"}, 422),
         ({"page": "abc"}, 422),
         ({"page": "-1"}, 422),
-        ({"page": str(site_search.MAX_PAGE + 1)}, 422),
+        ({"page": str(selectors.MAX_PAGE + 1)}, 422),
         ({"type": "unknown"}, 400),
         ({"type": "cases.case"}, 400),
         ({"country": "Belgium"}, 400),
@@ -169,3 +170,12 @@ def test_query_count_is_bounded(member, client, django_assert_max_num_queries, c
     assert response.json()["total"] == count
     with django_assert_max_num_queries(14):
         client.get("/api/v1/search/autocomplete", {"q": "purs"})
+
+
+def test_the_schema_keeps_the_published_paths_and_operation_ids(client, member):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/search"]["get"]["operationId"] == "portal_api_search_search"
+    assert (
+        paths["/api/v1/search/autocomplete"]["get"]["operationId"]
+        == "portal_api_search_autocomplete"
+    )
