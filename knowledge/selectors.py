@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -293,13 +294,13 @@ def fact_sheet_context(
     if not sheet.pk or getattr(request, "is_preview", False):
         context.update(_fact_sheet_body(sheet))
         return context
-    body = functools.cache(
+    body = SimpleLazyObject(
         lambda: _fact_sheet_body(
             fact_sheets_with_structure(FactSheetPage.objects.filter(pk=sheet.pk)).first() or sheet
         )
     )
     for key in FACT_SHEET_BODY_KEYS:
-        context[key] = SimpleLazyObject(functools.partial(lambda key: body()[key], key))
+        context[key] = SimpleLazyObject(functools.partial(operator.getitem, body, key))
     context["body_cache_key"] = fragment_key(
         "knowledge:fact-sheet", user, sheet.pk, timezone.localdate().isoformat()
     )
