@@ -6,11 +6,9 @@ import pytest
 from portal.models import Organisation
 from tests.factories import PASSWORD, UserFactory, admin_user, user_in
 from tests.helpers import assert_admin_permission_denied, assert_sent_to_admin_login, soup_of
-from tests.portal.test_login_mfa import frozen, totp_code, user_with_totp  # noqa: F401
+from tests.portal.auth_steps import totp_code, user_with_totp
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 def sees_wagtail_admin(response):
@@ -40,7 +38,7 @@ def test_posting_a_password_to_admin_login_logs_nobody_in(client, admin):
     assert client.get("/admin/").status_code == 302
 
 
-def test_admin_login_goes_through_mfa_and_back_to_admin(client, frozen):  # noqa: F811
+def test_admin_login_goes_through_mfa_and_back_to_admin(client, frozen):
     editor = user_in("BE", "editor")
     secret = user_with_totp(editor)
     frozen.shift(60)

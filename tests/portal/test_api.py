@@ -203,7 +203,7 @@ def test_interactive_docs_for_logged_in_users_only(client, member):
 
 
 def test_create_and_revoke_token_on_account_page(client, member):
-    from tests.portal.test_login_mfa import reauthenticate
+    from tests.portal.auth_steps import reauthenticate
 
     client.force_login(member)
     reauthenticate(client)  # creating a token asks for the password again

@@ -18,18 +18,18 @@ from portal.models import AccessToken
 from portal.tokens import access_token_for
 from tests.factories import PASSWORD, user_in
 from tests.helpers import soup_of
-from tests.portal.test_login_mfa import (  # noqa: F401
-    frozen,
+from tests.portal.auth_steps import (
+    NEW_PASSWORD,
+    link_in,
     login,
     reauthenticate,
+    request_reset,
+    set_new_password,
     totp_code,
     user_with_totp,
 )
-from tests.portal.test_password_email import link_in, request_reset, set_new_password
 
 pytestmark = pytest.mark.django_db
-
-NEW_PASSWORD = "another-long-passphrase-for-spoc-77"
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_password_reset_revokes_api_and_feed_tokens(client, member, mailoutbox):
     assert credentials.working() == NONE_WORKING
 
 
-def test_removing_the_second_factor_revokes_api_and_feed_tokens(client, member, frozen):  # noqa: F811
+def test_removing_the_second_factor_revokes_api_and_feed_tokens(client, member, frozen):
     secret = user_with_totp(member)
     credentials = Credentials(member)
     assert credentials.working() == ALL_WORKING

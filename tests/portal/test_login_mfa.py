@@ -6,76 +6,30 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.test import Client
 
 from portal.adapters import PortalMFAAdapter
 from tests.factories import PASSWORD
 from tests.helpers import soup_of
+from tests.portal.auth_steps import (
+    activate_totp,
+    form_errors,
+    login,
+    reauthenticate,
+    totp_code,
+    user_with_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 3, 10, 9, 0, 5, tzinfo=ZoneInfo("Europe/Brussels"))
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-
-def totp_code(secret, at=None):
-    moment = (at or datetime.now(tz=ZoneInfo("UTC"))).timestamp()
-    return format_hotp_value(hotp_value(secret, int(moment) // 30))
-
-
-def login(client, email, password=PASSWORD):
-    return client.post("/accounts/login/", {"login": email, "password": password})
-
-
-def reauthenticate(client, password=PASSWORD):
-    """allauth asks for the password again before MFA changes (a login alone does not count)."""
-    response = client.post("/accounts/reauthenticate/", {"password": password})
-    assert response.status_code == 302, form_errors(response)
-
-
-def activate_totp(client):
-    """Open the activation page and confirm with a code; returns the secret."""
-    page = client.get("/accounts/2fa/totp/activate/")
-    if page.status_code == 302 and page["Location"].startswith("/accounts/reauthenticate/"):
-        reauthenticate(client)
-        page = client.get("/accounts/2fa/totp/activate/")
-    assert page.status_code == 200, page.get("Location")
-    secret = client.session[SECRET_SESSION_KEY]
-    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
-    assert response.status_code == 302, soup_of(response).select(".errorlist")
-    return secret
-
-
-def user_with_totp(user):
-    """Set up TOTP for `user` through the pages; returns (secret, logged-out client)."""
-    browser = Client()
-    assert login(browser, user.email).status_code == 302
-    secret = activate_totp(browser)
-    browser.post("/accounts/logout/")
-    return secret
-
-
-def form_errors(response):
-    soup = soup_of(response)
-    return " ".join(e.get_text(" ", strip=True) for e in soup.select(".errorlist"))
 
 
 # --- Password login ------------------------------------------------------------------------

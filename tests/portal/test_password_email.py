@@ -1,43 +1,21 @@
 """Password reset by email (never a way around MFA) and email change with verification."""
 
-import re
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 
 from tests.factories import PASSWORD
 from tests.helpers import soup_of
-from tests.portal.test_login_mfa import frozen, totp_code, user_with_totp  # noqa: F401
+from tests.portal.auth_steps import (
+    NEW_PASSWORD,
+    link_in,
+    request_reset,
+    set_new_password,
+    totp_code,
+    user_with_totp,
+)
 
 pytestmark = pytest.mark.django_db
-
-NEW_PASSWORD = "another-long-passphrase-for-spoc-77"
-
-
-
-
-def link_in(message, prefix):
-    match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"\S+)", message.body)
-    assert match, message.body
-    return match.group(1)
-
-
-def request_reset(client, email, mailoutbox):
-    response = client.post("/accounts/password/reset/", {"email": email})
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/done/"
-    return mailoutbox[-1] if mailoutbox else None
-
-
-def set_new_password(client, link, password=NEW_PASSWORD):
-    response = client.get(link)
-    # allauth moves the key out of the address before showing the form.
-    assert response.status_code == 302
-    form_url = response["Location"]
-    page = client.get(form_url)
-    assert soup_of(page).select_one("input[name=password1]") is not None
-    return client.post(form_url, {"password1": password, "password2": password})
 
 
 # --- Password reset ------------------------------------------------------------------------
@@ -117,7 +95,7 @@ def test_reset_page_is_reachable_without_login_and_from_admin_url(client):
     assert response["Location"] == "/accounts/password/reset/"
 
 
-def test_password_reset_does_not_bypass_mfa(client, officer_be, mailoutbox, frozen):  # noqa: F811
+def test_password_reset_does_not_bypass_mfa(client, officer_be, mailoutbox, frozen):
     secret = user_with_totp(officer_be)
     frozen.shift(60)
     link = link_in(

@@ -99,7 +99,7 @@ def test_anonymous_pages_carry_the_strict_policy(client, path):
 
 
 def test_mfa_pages_with_scripts_work_under_the_strict_policy(client, officer_be):
-    from tests.portal.test_login_mfa import login, reauthenticate
+    from tests.portal.auth_steps import login, reauthenticate
 
     login(client, officer_be.email)
     reauthenticate(client)

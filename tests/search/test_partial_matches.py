@@ -6,7 +6,6 @@ import pytest
 from search import selectors
 from tests.factories import user_in
 from tests.search.judged import JUDGMENTS, publish_corpus
-from tests.search.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from portal import services
 from search import selectors
 from tests.factories import make_update, user_in
 from tests.search.test_site_search import HOSTILE
-from tests.search.test_site_search import search_index as search_index  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

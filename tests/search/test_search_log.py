@@ -10,7 +10,6 @@ from wagtail.contrib.search_promotions.models import Query
 from search import selectors, services
 from search.models import SearchMiss
 from tests.factories import make_update, user_in
-from tests.search.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

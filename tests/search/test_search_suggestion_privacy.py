@@ -9,7 +9,6 @@ from wagtail.models import PageViewRestriction
 from search import selectors
 from tests.factories import make_update, user_in
 from tests.helpers import soup_of
-from tests.search.test_site_search import search_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 HOSTILE = ["country:BE", "AND OR NOT", '"', "*", "(", "x" * 2000, "a\x00b", "   ", "<script>"]
 
 
-@pytest.fixture(autouse=True)
-def search_index(settings, tmp_path):
-    """A fresh, empty Whoosh index for each test (pages rolled back by other tests stay out)."""
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {**settings.WAGTAILSEARCH_BACKENDS["default"], "PATH": str(tmp_path / "ix")}
-    }
-
-
 @pytest.fixture
 def updates():
     return {
