@@ -574,6 +574,17 @@ def _touch(case, fields, now):
     case.save(update_fields=[*fields, "updated_at"])
 
 
+def _save_logged(
+    case, *, actor, fields, now, detail, action=AuditAction.ALTERATION, **audit_fields
+):
+    """Save the changed `fields` of `case` (and its updated_at) and log the change on the
+    country's audit chain, in the caller's transaction."""
+    _touch(case, fields, now)
+    audit.record(
+        country=case.country, actor=actor, action=action, case=case, detail=detail, **audit_fields
+    )
+
+
 def _move(case, target):
     if target not in TRANSITIONS.get(case.status, set()):
         raise ValidationError(
@@ -600,12 +611,11 @@ def case_transition(*, actor: User, case: Case, to: str, note: str = "") -> Case
         case.closed_at = now
         case.review_on = review_date(case, now)
         fields += ["closed_at", "review_on"]
-    _touch(case, fields, now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=fields,
+        now=now,
         detail=f"status {before} -> {case.get_status_display()}" + (f": {note}" if note else ""),
     )
     return case
@@ -647,12 +657,11 @@ def case_answer(
         CaseNote.objects.create(
             case=case, kind=CaseNote.Kind.DRAFT, text=text, author=actor, created_at=now
         )
-        _touch(case, [], now)
-        audit.record(
-            country=case.country,
+        _save_logged(
+            case,
             actor=actor,
-            action=AuditAction.ALTERATION,
-            case=case,
+            fields=[],
+            now=now,
             detail="reply drafted, awaiting approval (four eyes)",
         )
         return case
@@ -768,12 +777,12 @@ def case_refuse(
     case.refusal_grounds = sorted(grounds)
     case.refusal_reason = reason.strip()
     case.refused_at = now
-    _touch(case, ["status", "refusal_grounds", "refusal_reason", "refused_at", "due_at"], now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
+        fields=["status", "refusal_grounds", "refusal_reason", "refused_at", "due_at"],
+        now=now,
         action=AuditAction.DISCLOSURE,
-        case=case,
         detail="refused on Art. 6(1)(" + "), (".join(case.refusal_grounds) + ")",
         recipients=f"SPOC of {case.counterpart_label}",
     )
@@ -786,12 +795,11 @@ def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
     if assignee is not None and permissions.case_country(assignee) != case.country:
         raise ValidationError("Assign the case to an officer or head of your SPOC.")
     case.assigned_to = assignee
-    _touch(case, ["assigned_to"], timezone.now())
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=["assigned_to"],
+        now=timezone.now(),
         detail=f"assigned to {assignee}" if assignee else "unassigned",
     )
     return case
@@ -805,12 +813,11 @@ def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
         raise ValidationError({"text": ["The note is empty."]})
     now = timezone.now()
     note = CaseNote.objects.create(case=case, text=text[:10_000], author=actor, created_at=now)
-    _touch(case, [], now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=[],
+        now=now,
         detail="note added",
     )
     return note
@@ -905,12 +912,11 @@ def pause_start(
         expected_delay=(expected_delay or "").strip()[:80],
         created_by=actor,
     )
-    _touch(case, ["status"], now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=["status"],
+        now=now,
         detail=f"clock paused: {pause.get_kind_display()}",
     )
     return pause
@@ -958,12 +964,11 @@ def pause_end(
     pause.save(update_fields=fields)
     case.status = Status.IN_PROGRESS
     _recompute_due(case)
-    _touch(case, ["status", "due_at"], now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=["status", "due_at"],
+        now=now,
         detail=f"clock runs again: {pause.get_outcome_display()}",
     )
     return pause
@@ -1011,12 +1016,11 @@ def case_review_extend(*, actor: User, case: Case, months: int, reason: str) -> 
         raise ValidationError({"reason": ["Say why the data are still needed."]})
     today = timezone.localdate(timezone=deadlines.zone_for(case.country.code))
     case.review_on = _add_months(max(case.review_on or today, today), months)
-    _touch(case, ["review_on"], timezone.now())
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
-        action=AuditAction.ALTERATION,
-        case=case,
+        fields=["review_on"],
+        now=timezone.now(),
         detail=f"retention extended to {case.review_on:%Y-%m-%d}",
         justification=reason[:300],
     )
@@ -1056,12 +1060,12 @@ def case_erase(*, actor: User, case: Case, reason: str) -> Case:
     case.description = ""
     case.refusal_reason = ""
     case.erased_at = now
-    _touch(case, ["summary", "description", "refusal_reason", "erased_at"], now)
-    audit.record(
-        country=case.country,
+    _save_logged(
+        case,
         actor=actor,
+        fields=["summary", "description", "refusal_reason", "erased_at"],
+        now=now,
         action=AuditAction.ERASURE,
-        case=case,
         detail=f"personal data erased ({counts[0]} subject(s), {counts[1]} reference(s))",
         justification=reason[:300],
     )

@@ -190,6 +190,29 @@ class AttachmentsTextMixin:
 # --- Index pages ----------------------------------------------------------------------------
 
 
+class KnowledgeListingPage(Page):
+    """An index under the knowledge base listing one kind of item, filtered by the reader's
+    query string: `listing_context` names the knowledge.selectors function
+    `(params, user) -> context` that lists what this user may see."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+    max_count = 1
+    listing_context = ""
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import selectors  # cycle: knowledge.selectors imports the models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(getattr(selectors, self.listing_context)(request.GET, request.user))
+        return context
+
+
 class KnowledgeIndexPage(Page):
     """The knowledge base: fact sheets, best practices, obstacles and reference documents."""
 
@@ -714,23 +737,12 @@ class FactSheetDocument(AttachedDocument):
 # --- Best practices -------------------------------------------------------------------------
 
 
-class BestPracticeIndexPage(Page):
-    intro = models.TextField(blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+class BestPracticeIndexPage(KnowledgeListingPage):
     subpage_types = ["knowledge.BestPracticePage"]
-    max_count = 1
+    listing_context = "best_practice_list_context"
 
     class Meta:
         verbose_name = "best practice index"
-
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors  # cycle: knowledge.selectors imports the models
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.best_practice_list_context(request.GET, request.user))
-        return context
 
 
 class BestPracticeTag(TaggedItemBase):
@@ -739,27 +751,43 @@ class BestPracticeTag(TaggedItemBase):
     )
 
 
-class CountriesMixin:
-    """Pages with a `countries` ParentalManyToManyField: `search_country` is the lowest ISO
-    code among them (set in clean())."""
+class KnowledgeItemMixin:
+    """Best practices, obstacles and reference documents: pages with a `countries`
+    ParentalManyToManyField and attached documents. `search_country` is the lowest ISO code
+    among the countries, `search_topic` (where there is one) the topic, both set when the
+    page is validated; the page shows its attachments and links back to its index."""
 
-    def _set_search_country(self):
+    def _set_search_filters(self):
         codes = sorted(country.code for country in self.countries.all())
         self.search_country = codes[0] if codes else ""
+        if hasattr(self, "search_topic"):
+            self.search_topic = self.topic
+
+    def clean(self):
+        super().clean()
+        self._set_search_filters()
 
     def minimal_clean(self):
         # Wagtail validates drafts (live=False) with this instead of full_clean().
         super().minimal_clean()
-        self._set_search_country()
-        if hasattr(self, "search_topic"):
-            self.search_topic = self.topic
+        self._set_search_filters()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = self.attachment_documents()
+        context["index_page"] = self.get_parent()
+        return context
 
     @property
     def country_list(self):
         return sorted(self.countries.all(), key=lambda country: country.name)
 
 
-class BestPracticePage(CountriesMixin, AttachmentsTextMixin, Page):
+# The name under which knowledge/migrations/0001 lists the mixin among the pages' bases.
+CountriesMixin = KnowledgeItemMixin
+
+
+class BestPracticePage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
     class Category(models.TextChoices):
         WORKFLOW = "workflow", "Workflow"
         IT = "it_case_management", "IT and case management"
@@ -832,18 +860,8 @@ class BestPracticePage(CountriesMixin, AttachmentsTextMixin, Page):
             ),
         ]
 
-    def clean(self):
-        super().clean()
-        self._set_search_country()
-
     def tag_text(self):
         return " ".join(tag.name for tag in self.tags.all())
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachment_documents()
-        context["index_page"] = self.get_parent()
-        return context
 
 
 class BestPracticeDocument(AttachedDocument):
@@ -853,23 +871,12 @@ class BestPracticeDocument(AttachedDocument):
 # --- Obstacles register ---------------------------------------------------------------------
 
 
-class ObstacleIndexPage(Page):
-    intro = models.TextField(blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+class ObstacleIndexPage(KnowledgeListingPage):
     subpage_types = ["knowledge.ObstaclePage"]
-    max_count = 1
+    listing_context = "obstacle_list_context"
 
     class Meta:
         verbose_name = "obstacles register"
-
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors  # cycle: knowledge.selectors imports the models
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.obstacle_list_context(request.GET, request.user))
-        return context
 
 
 class ObstacleTag(TaggedItemBase):
@@ -885,7 +892,7 @@ class ObstacleStatus(models.TextChoices):
     RAISED_WITH_DAPIX = "raised_with_dapix", "Raised with DAPIX"
 
 
-class ObstaclePage(CountriesMixin, AttachmentsTextMixin, Page):
+class ObstaclePage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
     """A legal, pragmatic or technical obstacle to cross-border cooperation. Status changes
     are recorded in ObstacleStatusChange by knowledge.services (from the admin: on
     publication)."""
@@ -959,20 +966,14 @@ class ObstaclePage(CountriesMixin, AttachmentsTextMixin, Page):
             ),
         ]
 
-    def clean(self):
-        super().clean()
-        self._set_search_country()
-
     def tag_text(self):
         return " ".join(tag.name for tag in self.tags.all())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachment_documents()
         context["history"] = list(
             self.status_changes.select_related("changed_by").order_by("-changed_at", "-pk")
         )
-        context["index_page"] = self.get_parent()
         return context
 
 
@@ -1026,26 +1027,15 @@ class ObstacleStatusChange(models.Model):
 # --- Reference documents --------------------------------------------------------------------
 
 
-class DocumentIndexPage(Page):
-    intro = models.TextField(blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["knowledge.KnowledgeIndexPage"]
+class DocumentIndexPage(KnowledgeListingPage):
     subpage_types = ["knowledge.KnowledgeDocumentPage"]
-    max_count = 1
+    listing_context = "knowledge_document_list_context"
 
     class Meta:
         verbose_name = "reference document index"
 
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors  # cycle: knowledge.selectors imports the models
 
-        context = super().get_context(request, *args, **kwargs)
-        context["documents"] = selectors.knowledge_documents(request.user)
-        return context
-
-
-class KnowledgeDocumentPage(CountriesMixin, AttachmentsTextMixin, Page):
+class KnowledgeDocumentPage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
     """A standalone reference document (e.g. a handbook chapter or a Council document),
     optionally about some countries and a topic. Import kind `document`."""
 
@@ -1092,20 +1082,9 @@ class KnowledgeDocumentPage(CountriesMixin, AttachmentsTextMixin, Page):
             ),
         ]
 
-    def clean(self):
-        super().clean()
-        self._set_search_country()
-        self.search_topic = self.topic
-
     @property
     def topic_info(self):
         return topic_by_slug(self.topic) if self.topic else None
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["attachments"] = self.attachment_documents()
-        context["index_page"] = self.get_parent()
-        return context
 
 
 class KnowledgeDocumentFile(AttachedDocument):

@@ -120,8 +120,10 @@ def fact_sheets_for(user: User | AnonymousUser) -> QuerySet[FactSheetPage]:
     return _visible(FactSheetPage.objects.live().select_related("country"), user)
 
 
-def fact_sheets_with_structure(queryset: QuerySet[FactSheetPage]) -> QuerySet[FactSheetPage]:
-    return queryset.select_related("country").prefetch_related(
+def fact_sheet_structure() -> tuple[Prefetch, ...]:
+    """The prefetches of a fact sheet's rows: cross-border rules, contact points, legal bases
+    and documents, in the order they are shown."""
+    return (
         Prefetch(
             "cross_border_rules",
             queryset=CrossBorderRule.objects.select_related("neighbour").order_by(
@@ -140,6 +142,10 @@ def fact_sheets_with_structure(queryset: QuerySet[FactSheetPage]) -> QuerySet[Fa
             ),
         ),
     )
+
+
+def fact_sheets_with_structure(queryset: QuerySet[FactSheetPage]) -> QuerySet[FactSheetPage]:
+    return queryset.select_related("country").prefetch_related(*fact_sheet_structure())
 
 
 def fact_sheets_compare(
@@ -358,22 +364,11 @@ def fact_sheet_revisions(sheet: FactSheetPage) -> list[dict[str, Any]]:
 ATTACHMENT_TEXTS = "documents__document__knowledge_text"
 
 
-def fact_sheets_for_search(user: User | AnonymousUser) -> QuerySet[FactSheetPage]:
-    """Fact sheets as a site-search source: everything their indexed text and the results'
-    highlights read (structured rows, attachment texts) comes prefetched."""
-    return fact_sheets_with_structure(fact_sheets_for(user)).prefetch_related(ATTACHMENT_TEXTS)
-
-
-def best_practices_for_search(user: User | AnonymousUser) -> QuerySet[BestPracticePage]:
-    return best_practices_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
-
-
-def obstacles_for_search(user: User | AnonymousUser) -> QuerySet[ObstaclePage]:
-    return obstacles_for(user).prefetch_related("tags", ATTACHMENT_TEXTS)
-
-
-def knowledge_documents_for_search(user: User | AnonymousUser) -> QuerySet[KnowledgeDocumentPage]:
-    return knowledge_documents_for(user).prefetch_related(ATTACHMENT_TEXTS)
+# What a search hit's snippet reads beyond the page row (search.sources `snippet_prefetch`):
+# fetched only for the hits whose snippet is not built yet.
+FACT_SHEET_SNIPPET_ROWS = (*fact_sheet_structure(), ATTACHMENT_TEXTS)
+TAGGED_ITEM_SNIPPET_ROWS = ("tags", ATTACHMENT_TEXTS)
+ATTACHMENT_SNIPPET_ROWS = (ATTACHMENT_TEXTS,)
 
 
 def best_practices_for(user: User | AnonymousUser) -> QuerySet[BestPracticePage]:
@@ -462,6 +457,14 @@ def obstacle_list_context(params: Mapping[str, str], user: User | AnonymousUser)
 
 def knowledge_documents(user: User | AnonymousUser) -> list[KnowledgeDocumentPage]:
     return list(knowledge_documents_for(user).prefetch_related("countries").order_by("title"))
+
+
+def knowledge_document_list_context(
+    params: Mapping[str, str], user: User | AnonymousUser
+) -> dict[str, Any]:
+    """The reference document index: every document this user may see, by title (no
+    filters yet: there are few)."""
+    return {"documents": knowledge_documents(user)}
 
 
 def knowledge_sections(user: User | AnonymousUser) -> list[dict[str, Any]]:

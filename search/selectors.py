@@ -49,15 +49,24 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from wagtail.models import Page
 
-from portal.search import budget_spent, highlight, knows_word, suggestion, time_budget
+from portal.search import (
+    budget_spent,
+    cached_highlight,
+    highlight,
+    knows_word,
+    suggestion,
+    time_budget,
+)
 from portal.visibility import exclude_hidden, page_visible_to
 from search import sources
 from search.sources import COUNTRY_FIELD, EXCLUDED_APPS, TOPIC_FIELD
 
 PER_PAGE = 10  # ten results a page, as most search engines: each result costs a snippet
+SNIPPET_CHARS = 240
 MAX_PAGE = 100
 MAX_QUERY_CHARS = 255  # also the length of Wagtail's logged query strings
 AUTOCOMPLETE_LIMIT = 8
@@ -86,6 +95,7 @@ class _PageUnit:
     country_field = None
     topic_field = None
     has_autocomplete = True
+    snippet_prefetch = ()  # a page's snippet reads its own fields
 
     def __init__(self, user):
         self.user = user
@@ -163,6 +173,10 @@ class _SourceUnit:
     def type_counts(self, results):
         count = results.count()
         return Counter({self.source.key: count} if count else {})
+
+    @property
+    def snippet_prefetch(self):
+        return self.source.snippet_prefetch
 
     def get_url(self, obj, request):
         return self.source.get_url(obj, request)
@@ -421,6 +435,7 @@ def _fill_results(found, searches, request, *, first=()):
         hits = (list(first) + rest)[start:stop]
     else:
         hits = _ranked_hits(searches, stop, start=start)
+    _prefetch_snippet_rows(hits)
     labels = sources.search_types()
     for unit, results, obj in hits:
         key = obj._meta.label_lower
@@ -497,8 +512,22 @@ def _country_names(counts):
     return dict(Country.objects.filter(code__in=list(counts)).values_list("code", "name"))
 
 
-def _snippet(results, obj, max_chars=240):
+def _snippet(results, obj, max_chars=SNIPPET_CHARS):
     return highlight(results, obj, max_chars=max_chars)  # SafeString: escaped, <mark>ed
+
+
+def _prefetch_snippet_rows(hits):
+    """The rows the page's snippets read (a fact sheet's rules, attachment texts), fetched in
+    one query per relation and source, for the hits whose snippet is not built yet (a
+    snippet is kept while the index is unchanged)."""
+    missing = {}
+    for unit, results, obj in hits:
+        if not unit.snippet_prefetch:
+            continue
+        if cached_highlight(results, obj, max_chars=SNIPPET_CHARS) is None:
+            missing.setdefault(unit, []).append(obj)
+    for unit, objs in missing.items():
+        prefetch_related_objects(objs, *unit.snippet_prefetch)
 
 
 def _promotions(q, page_unit):

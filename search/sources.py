@@ -48,6 +48,9 @@ class Source:
     title: Callable[[Any], str] | None = None
     country_field: str | None = None  # a FilterField holding an ISO code (default: convention)
     topic_field: str | None = None  # a FilterField holding a topic slug (default: convention)
+    # prefetch_related lookups of the rows a hit's snippet reads (structured rows, attachment
+    # texts): fetched only for the hits whose snippet is not built yet
+    snippet_prefetch: tuple[Any, ...] = ()
 
     @property
     def key(self) -> str:
@@ -70,11 +73,14 @@ def search_source(
     title: Callable[[Any], str] | None = None,
     country_field: str | None = None,
     topic_field: str | None = None,
+    snippet_prefetch: Iterable[Any] = (),
 ) -> Source:
     """A source that makes `model` searchable on /search/ and /api/v1/search, once a
     `register_search_source` hook returns it. `queryset(user)` must return only the objects
     that user may see. `country_field`/`topic_field` name the FilterFields used for the
-    country/topic facets when they are not called search_country/search_topic."""
+    country/topic facets when they are not called search_country/search_topic.
+    `snippet_prefetch` lists the prefetch_related lookups of what a hit's snippet reads
+    beyond the row itself, fetched only for the snippets still to be built."""
     _refuse_case_data(model)
     if not hasattr(model, "get_search_fields"):
         raise ImproperlyConfigured(f"{model._meta.label} is not indexed (no index.Indexed).")
@@ -93,6 +99,7 @@ def search_source(
         title=title,
         country_field=country_field,
         topic_field=topic_field,
+        snippet_prefetch=tuple(snippet_prefetch),
     )
 
 

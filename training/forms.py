@@ -16,6 +16,7 @@ from training.models import (
     TrainingTopic,
     Urgency,
 )
+from training.services import SESSION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -275,23 +276,7 @@ class SessionForm(forms.Form):
 
     @classmethod
     def initial_for(cls, session):
-        initial = {
-            name: getattr(session, name)
-            for name in (
-                "first_day",
-                "last_day",
-                "daily_start",
-                "daily_end",
-                "time_zone",
-                "venue_kind",
-                "venue",
-                "online_url",
-                "capacity",
-                "nomination_deadline",
-                "quota_release_days",
-                "notes",
-            )
-        }
+        initial = {name: getattr(session, name) for name in SESSION_FIELDS}
         initial["documents"] = list(session.documents.all())
         for quota in session.quotas.all():
             initial[f"{cls.QUOTA_PREFIX}{quota.country.code}"] = quota.seats

@@ -5,8 +5,9 @@ at import time, so settings can name the backend without loading Whoosh.
 
 ``highlight(results, obj, fields=None, max_chars=240)`` and ``suggestion(results)`` give the
 snippet and the "did you mean" query of search results for any backend (see
-``portal.search.results_api``). ``time_budget(seconds)`` gives every search run inside it one
-shared deadline (the Whoosh backend honours it).
+``portal.search.results_api``); ``cached_highlight`` the snippet only if it is built
+already. ``time_budget(seconds)`` gives every search run inside it one shared deadline (the
+Whoosh backend honours it).
 """
 
 import contextlib
@@ -20,6 +21,13 @@ def highlight(results, obj, **kwargs):
     from .results_api import highlight as _highlight
 
     return _highlight(results, obj, **kwargs)
+
+
+def cached_highlight(results, obj, **kwargs):
+    """The snippet ``highlight`` would give if the backend has built it already, else None."""
+    from .results_api import cached_highlight as _cached_highlight
+
+    return _cached_highlight(results, obj, **kwargs)
 
 
 def suggestion(results, known_elsewhere=None):

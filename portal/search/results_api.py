@@ -207,6 +207,19 @@ def highlight(results, obj, fields=None, max_chars=DEFAULT_MAX_CHARS) -> SafeStr
     return excerpt(indexed_text(obj, fields), max_chars)
 
 
+def cached_highlight(results, obj, fields=None, max_chars=DEFAULT_MAX_CHARS):
+    """The snippet ``highlight`` would give, if the backend has it built already; else None
+    (always None for a backend that keeps none). Lets a caller fetch the rows a snippet
+    reads only for the snippets still to be built."""
+    method = getattr(results, "cached_highlight", None)
+    if callable(method):
+        try:
+            return method(obj, fields=fields, max_chars=max_chars)
+        except Exception:  # noqa: BLE001 - a snippet must never break a results page
+            logger.exception("Looking up the snippet of %r failed", obj)
+    return None
+
+
 def suggestion(results, known_elsewhere=None):
     """ "Did you mean" query for ``results``, or None (always None without Whoosh). Words for
     which ``known_elsewhere(word)`` is true are left as they are."""

@@ -14,7 +14,9 @@ from weasyprint import HTML
 
 from knowledge.extraction import ExtractionError, check_content, extract_text
 from knowledge.models import DocumentText, FactSheetDocument
+from portal.models import UpdatePage
 from search.selectors import site_search
+from tests.factories import make_update, user_in
 from tests.helpers import soup_of
 from tests.knowledge.factories import make_sheet
 
@@ -202,6 +204,9 @@ def _search_page_queries(client, django_assert_max_num_queries):
     from django.test.utils import CaptureQueriesContext
 
     client.get("/search/?q=no+limit+in+time")  # first visit of the session
+    # Any publication changes the index, so the measured search builds every snippet afresh
+    # (a built one is kept while the index is unchanged).
+    make_update(f"unrelated-{UpdatePage.objects.count()}", "Unrelated news")
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/search/?q=no+limit+in+time")
     assert response.status_code == 200
@@ -230,3 +235,29 @@ def test_search_results_page_costs_no_query_per_fact_sheet_hit(
     many, shown_many = _search_page_queries(client, django_assert_max_num_queries)
     assert shown_many > shown_few
     assert many == few
+
+
+def test_a_repeated_search_reads_no_snippet_rows_again(client, officer_be):
+    """A snippet is kept while the index is unchanged: the same words again (another
+    request, another reader) read none of the hits' rules or attachment texts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rules = [{"action": "hot_pursuit", "neighbour": "NL", "apprehension": "b"}]
+    for code in ("BE", "DE", "FR"):
+        make_sheet(code, "hot-pursuit", rules=rules, summary="No limit in time.")
+    row_tables = ("knowledge_crossborderrule", "knowledge_factsheetdocument")
+
+    def rows_read(user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/?q=no+limit+in+time")
+        assert len(soup_of(response).select(".search-result")) == 3
+        return [q["sql"] for q in captured if any(t in q["sql"] for t in row_tables)], response
+
+    first, first_page = rows_read(officer_be)
+    again, again_page = rows_read(user_in("NL", "officer"))
+    assert first and not again
+    snippets = [s.decode_contents() for s in soup_of(first_page).select(".search-snippet")]
+    assert snippets == [s.decode_contents() for s in soup_of(again_page).select(".search-snippet")]
+    assert any("<mark>" in s for s in snippets)

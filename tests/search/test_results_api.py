@@ -120,3 +120,37 @@ def test_model_objects_search_results_have_the_api():
     assert results.suggestion() == "night contacts"
     results = UpdatePage.objects.search("night")
     assert "<mark>Night</mark>" in results.highlight(results[0], fields=["title"])
+
+
+def test_a_snippet_is_built_once_while_the_index_is_unchanged(backend, corpus, monkeypatch):
+    built = []
+    real = portal_search.results_api.indexed_text
+
+    def counting(obj, fields=None):
+        built.append(obj.pk)
+        return real(obj, fields)
+
+    monkeypatch.setattr(portal_search.results_api, "indexed_text", counting)
+    first = backend.search("customs", UpdatePage)
+    page = next(r for r in first if r.slug == "customs")
+    html = first.highlight(page)
+    # A second search with the same words (another request, another user) reuses it.
+    again = backend.search("customs", UpdatePage)
+    assert again.highlight(next(r for r in again if r.slug == "customs")) == html
+    assert built == [page.pk]
+    # Other words are another snippet.
+    night = backend.search("night", UpdatePage)
+    assert "<mark>night</mark>" in night.highlight(next(r for r in night if r.slug == "customs"))
+    assert built == [page.pk, page.pk]
+
+
+def test_an_edited_page_gets_a_new_snippet_once_it_is_indexed_again(backend, corpus):
+    results = backend.search("customs", UpdatePage)
+    page = next(r for r in results if r.slug == "customs")
+    assert "exchange information" in results.highlight(page)
+    page.summary = "Customs officers share passenger lists."
+    page.save_revision().publish()
+    backend.add(UpdatePage.objects.get(pk=page.pk))
+    results = backend.search("customs", UpdatePage)
+    html = results.highlight(next(r for r in results if r.slug == "customs"))
+    assert "passenger lists" in html and "exchange information" not in html

@@ -40,6 +40,7 @@ _WORD_KEYS_LOCK = threading.Lock()
 MAX_CORRECTED_WORDS = 3  # "did you mean" corrects at most this many words of one query
 SUGGESTION_CANDIDATES = 10  # close words tried per word, the first visible one wins
 RANKED_RUNS_CACHED = 32  # collected queries kept per searcher (see WhooshSearchResults._ranked)
+SNIPPETS_CACHED = 2_000  # snippets kept per searcher (see WhooshSearchResults.highlight)
 STORED_FIELDS_CACHED = 500_000  # documents whose pk and filter values a searcher keeps
 
 
@@ -308,7 +309,43 @@ class WhooshSearchResults(BaseSearchResults):
 
     def highlight(self, obj, fields=None, max_chars=results_api.DEFAULT_MAX_CHARS):
         """The best-matching fragment of ``obj``'s indexed text as escaped HTML, matched words
-        (stem and accent aware) in ``<mark>``; a leading excerpt when nothing matches."""
+        (stem and accent aware) in ``<mark>``; a leading excerpt when nothing matches.
+
+        Kept on this thread's searcher, so only while the index is unchanged: an edit that
+        changes the text re-indexes the object and so opens a new searcher. The fragment
+        depends on the object and the query terms only, never on who asks (the results it
+        is shown in are already scoped to the user)."""
+        key = self._snippet_key(obj, fields, max_chars)
+        with self._searcher() as searcher:
+            snippets = searcher.__dict__.setdefault("_portal_snippets", OrderedDict())
+            snippet = snippets.get(key)
+            if snippet is not None:
+                snippets.move_to_end(key)
+                return snippet
+            snippet = snippets[key] = self._fragment(obj, fields, max_chars)
+            while len(snippets) > SNIPPETS_CACHED:
+                snippets.popitem(last=False)
+        return snippet
+
+    def cached_highlight(self, obj, fields=None, max_chars=results_api.DEFAULT_MAX_CHARS):
+        """The snippet ``highlight`` would give if it is already built, else None."""
+        key = self._snippet_key(obj, fields, max_chars)
+        with self._searcher() as searcher:
+            return searcher.__dict__.get("_portal_snippets", {}).get(key)
+
+    def _snippet_key(self, obj, fields, max_chars):
+        stems, words, prefixes = self._highlight_terms()
+        return (
+            obj._meta.label,
+            str(obj.pk),
+            frozenset(stems),
+            frozenset(words),
+            frozenset(prefixes),
+            tuple(fields) if fields is not None else None,
+            max_chars,
+        )
+
+    def _fragment(self, obj, fields, max_chars):
         text = results_api.indexed_text(obj, fields)
         languages = tuple(dict.fromkeys([document_language(obj), DEFAULT_LANGUAGE]))
         key_of = self._word_keys(languages)
