@@ -44,7 +44,7 @@ from wagtail.search import index
 
 from knowledge.topics import TOPIC_CHOICES, TOPIC_SLUGS, topic_by_slug
 from portal.fragments import FRAGMENT_SECONDS, fragment_key
-from portal.models import Country, NoAliasCopyForm
+from portal.models import Country, NoAliasCopyForm, PortalPage
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 LANGUAGE_RE = r"^[a-z]{2}$"
@@ -190,7 +190,7 @@ class AttachmentsTextMixin:
 # --- Index pages ----------------------------------------------------------------------------
 
 
-class KnowledgeListingPage(Page):
+class KnowledgeListingPage(PortalPage):
     """An index under the knowledge base listing one kind of item, filtered by the reader's
     query string: `listing_context` names the knowledge.selectors function
     `(params, user) -> context` that lists what this user may see."""
@@ -213,7 +213,7 @@ class KnowledgeListingPage(Page):
         return context
 
 
-class KnowledgeIndexPage(Page):
+class KnowledgeIndexPage(PortalPage):
     """The knowledge base: fact sheets, best practices, obstacles and reference documents."""
 
     intro = models.TextField(blank=True)
@@ -239,7 +239,7 @@ class KnowledgeIndexPage(Page):
         return context
 
 
-class FactSheetIndexPage(Page):
+class FactSheetIndexPage(PortalPage):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -264,7 +264,7 @@ class FactSheetIndexPage(Page):
         return context
 
 
-class CountryFactSheetsPage(Page):
+class CountryFactSheetsPage(PortalPage):
     """One country's fact sheets; editors' page permissions are granted on this page."""
 
     country = models.OneToOneField(
@@ -312,7 +312,7 @@ class FactSheetPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class FactSheetPage(AttachmentsTextMixin, Page):
+class FactSheetPage(AttachmentsTextMixin, PortalPage):
     country = models.ForeignKey(
         "portal.Country",
         on_delete=models.PROTECT,
@@ -787,7 +787,7 @@ class KnowledgeItemMixin:
 CountriesMixin = KnowledgeItemMixin
 
 
-class BestPracticePage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
+class BestPracticePage(KnowledgeItemMixin, AttachmentsTextMixin, PortalPage):
     class Category(models.TextChoices):
         WORKFLOW = "workflow", "Workflow"
         IT = "it_case_management", "IT and case management"
@@ -892,7 +892,7 @@ class ObstacleStatus(models.TextChoices):
     RAISED_WITH_DAPIX = "raised_with_dapix", "Raised with DAPIX"
 
 
-class ObstaclePage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
+class ObstaclePage(KnowledgeItemMixin, AttachmentsTextMixin, PortalPage):
     """A legal, pragmatic or technical obstacle to cross-border cooperation. Status changes
     are recorded in ObstacleStatusChange by knowledge.services (from the admin: on
     publication)."""
@@ -1035,7 +1035,7 @@ class DocumentIndexPage(KnowledgeListingPage):
         verbose_name = "reference document index"
 
 
-class KnowledgeDocumentPage(KnowledgeItemMixin, AttachmentsTextMixin, Page):
+class KnowledgeDocumentPage(KnowledgeItemMixin, AttachmentsTextMixin, PortalPage):
     """A standalone reference document (e.g. a handbook chapter or a Council document),
     optionally about some countries and a topic. Import kind `document`."""
 

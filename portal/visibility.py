@@ -15,25 +15,73 @@ applies the same rule to any queryset of pages or of rows linked to a page.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
-# Whether any restriction exists at all: most sites have none, and then no list pays a query.
-# Cleared whenever a restriction is saved or deleted (portal.signal_handlers).
-RESTRICTIONS_EXIST_CACHE_KEY = "portal:any-view-restriction"
+# Where the restrictions are: [(restriction id, page id, page path, kind)] and the aliases among the
+# pages {path: id of the page it is an alias of}. Most sites have few restrictions (or none,
+# and then no list pays a query); every page served reads this instead of querying the tree.
+# Forgotten whenever a restriction is saved or deleted, a page moved or deleted, or an alias
+# saved (portal.signal_handlers), at once and again when the transaction commits.
+RESTRICTION_MAP_CACHE_KEY = "portal:view-restriction-map"
+RESTRICTION_MAP_SECONDS = 300
 _USER_CACHE_ATTRIBUTE = "_portal_hidden_page_paths"
 
 
-def any_view_restriction():
-    found = cache.get(RESTRICTIONS_EXIST_CACHE_KEY)
+def _restriction_map():
+    found = cache.get(RESTRICTION_MAP_CACHE_KEY)
     if found is None:
-        found = PageViewRestriction.objects.exists()
-        cache.set(RESTRICTIONS_EXIST_CACHE_KEY, found, 300)
+        restrictions = list(
+            PageViewRestriction.objects.values_list(
+                "pk", "page_id", "page__path", "restriction_type"
+            )
+        )
+        aliases = (
+            dict(Page.objects.filter(alias_of__isnull=False).values_list("path", "alias_of_id"))
+            if restrictions
+            else {}
+        )
+        found = {"restrictions": restrictions, "aliases": aliases}
+        cache.set(RESTRICTION_MAP_CACHE_KEY, found, RESTRICTION_MAP_SECONDS)
     return found
 
 
+def any_view_restriction():
+    return bool(_restriction_map()["restrictions"])
+
+
 def view_restrictions_changed():
-    cache.delete(RESTRICTIONS_EXIST_CACHE_KEY)
+    cache.delete(RESTRICTION_MAP_CACHE_KEY)
+    # A request between this and the commit may have read the old rows back into the cache.
+    transaction.on_commit(lambda: cache.delete(RESTRICTION_MAP_CACHE_KEY))
+
+
+def view_restrictions_for(page):
+    """The restrictions that apply to `page`, as Wagtail's `Page.get_view_restrictions()`
+    finds them (on the page and its ancestors; for an alias, on the page it is an alias of),
+    from the cached map: no query when none applies, one for the rows when some do."""
+    found = _restriction_map()
+    if not found["restrictions"]:
+        return PageViewRestriction.objects.none()
+    aliases = found["aliases"]
+    step = Page.steplen
+    ancestors = [page.path[:end] for end in range(step, len(page.path), step)]
+    page_ids = {page.alias_of_id or page.pk}
+    paths = set()
+    for path in ancestors:
+        if path in aliases:
+            page_ids.add(aliases[path])
+        else:
+            paths.add(path)
+    ids = [
+        pk
+        for pk, page_id, path, _kind in found["restrictions"]
+        if page_id in page_ids or path in paths
+    ]
+    if not ids:
+        return PageViewRestriction.objects.none()
+    return PageViewRestriction.objects.filter(pk__in=ids)
 
 
 def user_groups_changed(user):
@@ -58,9 +106,9 @@ def hidden_page_paths(user):
 
 
 def _compute_hidden_paths(user):
-    restrictions = list(
-        PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path")
-    )
+    restrictions = [
+        (pk, kind, path) for pk, _page_id, path, kind in _restriction_map()["restrictions"]
+    ]
     if not restrictions:
         return []
     logged_in = bool(user is not None and user.is_authenticated and user.is_active)

@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.models import NoAliasCopyForm, PresidencyTerm
+from portal.models import NoAliasCopyForm, PortalPage, PresidencyTerm
 from portal.reference import presidency_on
 
 ICAL_UID_DOMAIN = "spoc-network-portal"
@@ -47,7 +47,7 @@ def validate_time_zone(value):
 
 
 
-class MeetingIndexPage(Page):
+class MeetingIndexPage(PortalPage):
     """The network's meetings: the coming ones and the archive by year."""
 
     intro = models.TextField(blank=True)
@@ -68,7 +68,7 @@ class MeetingIndexPage(Page):
         return context
 
 
-class MeetingYearPage(Page):
+class MeetingYearPage(PortalPage):
     """One year of meetings (the archive is browsed by year)."""
 
     year = models.PositiveSmallIntegerField(unique=True)
@@ -131,7 +131,7 @@ class MeetingPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class MeetingPage(Page):
+class MeetingPage(PortalPage):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         INVITATIONS_SENT = "invitations_sent", "Invitations sent"

@@ -1,6 +1,7 @@
 from .pages import (
     HomePage,
     NoAliasCopyForm,
+    PortalPage,
     UpdateDocument,
     UpdateIndexPage,
     UpdateNotification,
@@ -17,6 +18,7 @@ __all__ = [
     "Invitation",
     "Organisation",
     "OrganisationKind",
+    "PortalPage",
     "PresidencyTerm",
     "Role",
     "RoleGroup",

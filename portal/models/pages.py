@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from portal.dashboard import panels_for
 from portal.routing import route_from
+from portal.visibility import view_restrictions_for
 
 
 class NoAliasCopyForm(CopyForm):
@@ -21,7 +22,19 @@ class NoAliasCopyForm(CopyForm):
         self.fields.pop("alias", None)
 
 
-class HomePage(Page):
+class PortalPage(Page):
+    """The base of every page model of the portal. Wagtail checks a page's privacy when it
+    serves it by asking `get_view_restrictions()`, two queries on the tree per page; this
+    answers the same from portal.visibility's cached map of restrictions."""
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        return view_restrictions_for(self)
+
+
+class HomePage(PortalPage):
     """The site root: each user's dashboard, assembled from the panel registry."""
 
     intro = models.TextField(blank=True)
@@ -42,7 +55,7 @@ class HomePage(Page):
         return context
 
 
-class UpdateIndexPage(Page):
+class UpdateIndexPage(PortalPage):
     """Presidency updates: the Presidency informing the network, and the network informing the
     DAPIX/IXIM working party."""
 
@@ -67,7 +80,7 @@ class UpdateIndexPage(Page):
         return context
 
 
-class UpdatePage(Page):
+class UpdatePage(PortalPage):
     class Audience(models.TextChoices):
         NETWORK = "network", "The network"
         DAPIX = "dapix", "DAPIX/IXIM working party"
