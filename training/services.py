@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from meetings.models import time_zone_names
+from meetings.services import itip_sequence_record
 from portal.models import Country
 from training import conf, permissions
 from training.models import (
@@ -1328,26 +1329,17 @@ def itip_for(
     from training import calendar
 
     session = _session_locked(session)
-    key = email.strip().lower()
-    last = TrainingCalendarMessage.objects.filter(session=session, email=key).first()
+    last = TrainingCalendarMessage.objects.filter(
+        session=session, email=email.strip().lower()
+    ).first()
     if method == "CANCEL" and (last is None or last.method == "CANCEL"):
         return None  # never invited, or already told
-    if last is not None and last.sequence >= session.ical_sequence:
-        if last.method == method and last.sequence == session.ical_sequence:
-            return None
-        Session.objects.filter(pk=session.pk).update(ical_sequence=last.sequence + 1)
-        session.ical_sequence = last.sequence + 1
+    if not itip_sequence_record(
+        event=session, messages=session.calendar_messages, email=email, method=method, now=now
+    ):
+        return None
     body = calendar.itip(
         session, method=method, organizer=itip_organizer(session), attendee=(name, email), stamp=now
-    )
-    TrainingCalendarMessage.objects.update_or_create(
-        session=session,
-        email=key,
-        defaults={
-            "method": method,
-            "sequence": session.ical_sequence,
-            "sent_at": now or timezone.now(),
-        },
     )
     return body
 

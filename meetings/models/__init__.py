@@ -8,7 +8,13 @@ from meetings.models.agenda import (
     ProposalSupport,
     TopicKind,
 )
-from meetings.models.followup import Attendance, CalendarMessageSent, Feedback, ReminderSent
+from meetings.models.followup import (
+    Attendance,
+    CalendarMessageSent,
+    Feedback,
+    ReminderSent,
+    SentCalendarMessage,
+)
 from meetings.models.minutes import Minutes, MinutesVersion
 from meetings.models.pages import (
     ICAL_UID_DOMAIN,
@@ -49,6 +55,7 @@ __all__ = [
     "ProposalSupport",
     "Registration",
     "ReminderSent",
+    "SentCalendarMessage",
     "TopicKind",
     "new_ical_uid",
     "time_zone_names",

@@ -86,17 +86,30 @@ class ReminderSent(models.Model):
         return f"{self.get_kind_display()} to {self.email}"
 
 
-class CalendarMessageSent(models.Model):
-    """The last iTIP message (REQUEST or CANCEL) mailed to a participant for a meeting, with
-    its SEQUENCE, so a change is announced once and never with a lower sequence."""
+class SentCalendarMessage(models.Model):
+    """The last iTIP message (REQUEST or CANCEL) mailed to one address about one event (a
+    meeting, a training session), with its SEQUENCE, so that a change is announced once and
+    never with a lower sequence (meetings.services.itip_sequence_record). A concrete model
+    adds the event as a foreign key with related_name="calendar_messages"."""
 
-    meeting = models.ForeignKey(
-        "meetings.MeetingPage", on_delete=models.CASCADE, related_name="calendar_messages"
-    )
     email = models.EmailField()
     method = models.CharField(max_length=10)
     sequence = models.PositiveIntegerField()
     sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.method} #{self.sequence} to {self.email}"
+
+
+class CalendarMessageSent(SentCalendarMessage):
+    """The last iTIP message mailed to a participant for a meeting."""
+
+    meeting = models.ForeignKey(
+        "meetings.MeetingPage", on_delete=models.CASCADE, related_name="calendar_messages"
+    )
 
     class Meta:
         constraints = [
@@ -105,6 +118,3 @@ class CalendarMessageSent(models.Model):
                 condition=Q(method__in=["REQUEST", "CANCEL"]), name="calendar_message_method"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.method} #{self.sequence} to {self.email}"

@@ -5,6 +5,7 @@ and the reminders before the registration deadline and before the meeting.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +36,34 @@ NO_REMINDER_STATUSES = (
 # message is never sent twice at the same sequence, nor ever at a lower one.
 
 
+def itip_sequence_record(
+    *, event: Any, messages: Any, email: str, method: str, now: datetime.datetime | None = None
+) -> bool:
+    """The one sequencing rule of iTIP messages, for meetings and training sessions alike.
+    In the caller's transaction, with `event` (a model with `ical_sequence`) locked: whether
+    a `method` message goes to `email` now; if so it is recorded in `messages` (the event's
+    `calendar_messages`, a SentCalendarMessage relation) at the event's SEQUENCE. Nothing goes
+    when the address already has this method at that sequence; a different message at a
+    sequence the address already holds (an invitation after a withdrawal) raises the event's
+    SEQUENCE first, so no message is ever sent twice at one sequence or at a lower one."""
+    key = email.strip().lower()
+    last = messages.filter(email=key).first()
+    if last is not None and last.sequence >= event.ical_sequence:
+        if last.method == method and last.sequence == event.ical_sequence:
+            return False
+        type(event).objects.filter(pk=event.pk).update(ical_sequence=last.sequence + 1)
+        event.ical_sequence = last.sequence + 1
+    messages.update_or_create(
+        email=key,
+        defaults={
+            "method": method,
+            "sequence": event.ical_sequence,
+            "sent_at": now or timezone.now(),
+        },
+    )
+    return True
+
+
 @transaction.atomic
 def itip_send(
     *,
@@ -51,13 +80,10 @@ def itip_send(
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(method)
     meeting = meeting_locked(meeting)
-    key = email.strip().lower()
-    last = CalendarMessageSent.objects.filter(meeting=meeting, email=key).first()
-    if last is not None and last.sequence >= meeting.ical_sequence:
-        if last.method == method and last.sequence == meeting.ical_sequence:
-            return False
-        MeetingPage.objects.filter(pk=meeting.pk).update(ical_sequence=last.sequence + 1)
-        meeting.ical_sequence = last.sequence + 1
+    if not itip_sequence_record(
+        event=meeting, messages=meeting.calendar_messages, email=email, method=method, now=now
+    ):
+        return False
     organizer = itip_organizer(meeting)
     url = emails.meeting_url(meeting)
     if method == "REQUEST":
@@ -72,15 +98,6 @@ def itip_send(
         body = calendar.itip_cancel_attendee(
             meeting, organizer=organizer, attendee=(name, email), url=url, stamp=now
         )
-    CalendarMessageSent.objects.update_or_create(
-        meeting=meeting,
-        email=key,
-        defaults={
-            "method": method,
-            "sequence": meeting.ical_sequence,
-            "sent_at": now or timezone.now(),
-        },
-    )
     emails.send_itip_email(meeting=meeting, name=name, email=email, method=method, ics=body)
     return True
 

@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from meetings.models import SentCalendarMessage
+
 
 class Nomination(models.Model):
     class Status(models.TextChoices):
@@ -145,17 +147,12 @@ class NominationEvent(models.Model):
         return Nomination.Status(self.to_status).label
 
 
-class TrainingCalendarMessage(models.Model):
-    """The last iTIP message mailed to a participant for a session, with its SEQUENCE, so a
-    change is announced once and never with a lower sequence (as meetings do)."""
+class TrainingCalendarMessage(SentCalendarMessage):
+    """The last iTIP message mailed to a participant for a session."""
 
     session = models.ForeignKey(
         "training.Session", on_delete=models.CASCADE, related_name="calendar_messages"
     )
-    email = models.EmailField()
-    method = models.CharField(max_length=10)
-    sequence = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -167,6 +164,3 @@ class TrainingCalendarMessage(models.Model):
                 name="training_calendar_message_method",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.method} #{self.sequence} to {self.email}"
