@@ -65,10 +65,12 @@ def make_update(
     date=datetime.date(2026, 11, 1),
     audience="network",
     live=True,
+    parent=None,
 ):
-    """A Presidency update under the update index, read back from the database: published
-    (and so indexed: tasks run at once in tests), or with live=False a draft never published.
-    The title defaults to the slug made readable, the summary to "About <title>."."""
+    """A Presidency update under the update index (or under `parent`), read back from the
+    database: published (and so indexed: tasks run at once in tests), or with live=False a
+    draft never published. The title defaults to the slug made readable, the summary to
+    "About <title>."."""
     title = title or slug.replace("-", " ").capitalize()
     page = UpdatePage(
         title=title,
@@ -79,7 +81,7 @@ def make_update(
         audience=audience,
         live=live,
     )
-    UpdateIndexPage.objects.get().add_child(instance=page)
+    (parent or UpdateIndexPage.objects.get()).add_child(instance=page)
     revision = page.save_revision()
     if live:
         revision.publish()

@@ -3,32 +3,16 @@ portal.visibility's cached map of restrictions, and the map follows every change
 restriction added or removed, a page moved under or out of a restricted subtree — so no
 reader passes a restriction that holds, and a page with none costs no query for it."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, get_page_models
 
-from portal.models import PortalPage, UpdateIndexPage, UpdatePage
-from tests.factories import user_in
+from portal.models import PortalPage, UpdateIndexPage
+from tests.factories import make_update, user_in
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(parent, slug, title):
-    page = UpdatePage(
-        title=title,
-        slug=slug,
-        date=datetime.date(2026, 11, 20),
-        summary=f"About {title}.",
-        body="<p>Body.</p>",
-    )
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 @pytest.fixture
@@ -45,13 +29,12 @@ def outsider(client):
 
 @pytest.fixture
 def pages():
-    index = UpdateIndexPage.objects.get()
-    closed = publish(index, "closed-folder", "Closed folder")
+    closed = make_update("closed-folder", "Closed folder")
     return {
-        "index": index,
+        "index": UpdateIndexPage.objects.get(),
         "closed": closed,
-        "inside": publish(closed, "inside", "Inside the closed folder"),
-        "open": publish(index, "open-news", "Open news"),
+        "inside": make_update("inside", "Inside the closed folder", parent=closed),
+        "open": make_update("open-news", "Open news"),
     }
 
 
